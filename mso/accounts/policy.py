@@ -1,0 +1,124 @@
+"""The one place that decides who may do what, on which practice.
+
+A principal is a user (session) or a user acting through an API token (`token` given).
+MSO admins may do every non-clinical action on every practice. MSO staff act on the practices
+they are assigned to. Clinical decisions belong to the practice's providers only (CPOM).
+API tokens act as their integrator user, and only within their practice and scopes.
+"""
+
+from enum import StrEnum
+
+from .choices import MSO_ROLES, Role
+
+
+class Action(StrEnum):
+    # MSO portal (no practice)
+    PORTAL_ACCESS = "portal.access"
+    PRACTICE_LIST = "practice.list"
+    PRACTICE_ONBOARD = "practice.onboard"
+    USER_LIST = "user.list"
+    AUDIT_VIEW = "audit.view"
+    # Within one practice
+    PRACTICE_VIEW = "practice.view"
+    MEMBERSHIP_VIEW = "membership.view"
+    MEMBERSHIP_MANAGE = "membership.manage"
+    TOKEN_VIEW = "token.view"  # noqa: S105
+    TOKEN_MANAGE = "token.manage"  # noqa: S105
+    JOB_VIEW = "job.view"
+    LOCATION_VIEW = "location.view"
+    LOCATION_MANAGE = "location.manage"
+    # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
+    CLINICAL_DECIDE = "clinical.decide"
+
+
+ALL_PRACTICE_ROLES = frozenset(Role)
+_MANAGERS = frozenset({Role.MSO_ADMIN, Role.MSO_STAFF, Role.PRACTICE_MANAGER})
+
+# action -> (roles allowed, scope an API token needs; None = not available to tokens)
+RULES: dict[Action, tuple[frozenset, str | None]] = {
+    Action.PORTAL_ACCESS: (MSO_ROLES, None),
+    Action.PRACTICE_LIST: (MSO_ROLES, None),
+    Action.PRACTICE_ONBOARD: (frozenset({Role.MSO_ADMIN}), None),
+    Action.USER_LIST: (frozenset({Role.MSO_ADMIN}), None),
+    Action.AUDIT_VIEW: (frozenset({Role.MSO_ADMIN}), None),
+    Action.PRACTICE_VIEW: (ALL_PRACTICE_ROLES, "practice:read"),
+    Action.MEMBERSHIP_VIEW: (_MANAGERS | {Role.PROVIDER, Role.INTEGRATOR}, "members:read"),
+    Action.MEMBERSHIP_MANAGE: (_MANAGERS, None),
+    Action.TOKEN_VIEW: (_MANAGERS, None),
+    Action.TOKEN_MANAGE: (frozenset({Role.MSO_ADMIN, Role.PRACTICE_MANAGER}), None),
+    Action.JOB_VIEW: (ALL_PRACTICE_ROLES, "jobs:read"),
+    Action.LOCATION_VIEW: (ALL_PRACTICE_ROLES, "locations:read"),
+    Action.LOCATION_MANAGE: (_MANAGERS | {Role.INTEGRATOR}, "locations:write"),
+    Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
+}
+
+# Which roles a manager may hand out. Only MSO admins create MSO roles.
+GRANTABLE: dict[str, frozenset] = {
+    Role.MSO_ADMIN: frozenset(Role),
+    Role.MSO_STAFF: frozenset({Role.PRACTICE_MANAGER, Role.PROVIDER, Role.INTEGRATOR}),
+    Role.PRACTICE_MANAGER: frozenset({Role.PRACTICE_MANAGER, Role.PROVIDER, Role.INTEGRATOR}),
+}
+
+
+def _memberships(user) -> dict[int, str]:
+    """practice id -> role, cached on the user object for the request."""
+    cached = getattr(user, "_policy_memberships", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("practice_id", "role"))
+        user._policy_memberships = cached
+    return cached
+
+
+def is_mso_admin(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Role.MSO_ADMIN in _memberships(user).values()
+
+
+def mso_roles(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {role for role in _memberships(user).values() if role in MSO_ROLES}
+
+
+def role_in(user, practice) -> str | None:
+    """The role that governs `user` in `practice`: MSO admin everywhere, else the membership."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or practice is None:
+        return None
+    if is_mso_admin(user):
+        return Role.MSO_ADMIN
+    return _memberships(user).get(practice.pk)
+
+
+def can(user, action: Action, practice=None, token=None) -> bool:
+    roles, scope = RULES[action]
+    if token is not None:
+        # A token works only on its own practice, only for its scopes, only while active.
+        if scope is None or practice is None or token.practice_id != practice.pk:
+            return False
+        if not token.is_active or scope not in token.scopes:
+            return False
+        return role_in(token.user, practice) == Role.INTEGRATOR
+    if practice is None:
+        return bool(mso_roles(user) & roles)
+    role = role_in(user, practice)
+    return role is not None and role in roles
+
+
+def grantable_roles(user, practice) -> list[str]:
+    role = role_in(user, practice)
+    allowed = GRANTABLE.get(role, frozenset()) if role else frozenset()
+    return [r for r in Role if r in allowed]
+
+
+def visible_practice_ids(user) -> set[int] | None:
+    """Practices a user can list on the MSO portal; None means all of them."""
+    if is_mso_admin(user):
+        return None
+    return {pid for pid, role in _memberships(user).items() if role == Role.MSO_STAFF}
+
+
+def forget(user) -> None:
+    """Drop the per-request cache after memberships change."""
+    if hasattr(user, "_policy_memberships"):
+        del user._policy_memberships

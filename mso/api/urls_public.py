@@ -1,0 +1,16 @@
+from django.urls import path
+
+from mso.accounts.api import views as accounts
+from mso.jobs.api.views import JobDetailApi
+from mso.tenancy.api import views as tenancy
+
+urlpatterns = [
+    path("me/", accounts.MeApi.as_view(), name="api-me"),
+    path("practices/", tenancy.PracticeListApi.as_view(), name="api-practice-list"),
+    path("practices/<int:pk>/", tenancy.PracticeDetailApi.as_view(), name="api-practice-detail"),
+    path("memberships/", accounts.MembershipListApi.as_view(), name="api-membership-list"),
+    path("memberships/<int:pk>/", accounts.MembershipDetailApi.as_view(),
+         name="api-membership-detail"),
+    path("invitations/", accounts.InvitationCreateApi.as_view(), name="api-invitation-create"),
+    path("jobs/<uuid:job_id>/", JobDetailApi.as_view(), name="api-job-detail"),
+]

@@ -1,0 +1,71 @@
+from django import forms
+from django.forms import formset_factory
+
+from mso.geo import STATE_CHOICES
+
+from .rules import OwnerInput, PracticeInput, owner_errors, practice_errors
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class PracticeDetailsForm(forms.Form):
+    """Step 1 of onboarding: the Friendly PC itself."""
+
+    name = forms.CharField(label="Legal name", max_length=200,
+                           help_text="As registered with the Secretary of State.")
+    slug = forms.CharField(label="Sub-domain", max_length=40,
+                           help_text="Lowercase letters, digits and hyphens: <slug>.localhost")
+    state = forms.ChoiceField(label="State of incorporation",
+                              choices=[("", "Choose a state"), *STATE_CHOICES])
+    group_npi = forms.CharField(label="Group NPI", max_length=10)
+    tin = forms.CharField(label="TIN (EIN)", max_length=11, help_text="e.g. 12-3456789")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            errors = practice_errors(self.to_input(owners=[]))
+            for name, messages in errors.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+    def to_input(self, owners: list[OwnerInput]) -> PracticeInput:
+        data = self.cleaned_data
+        return PracticeInput(name=data["name"], slug=data["slug"].strip().lower(),
+                             state=data["state"], group_npi=data["group_npi"].strip(),
+                             tin=data["tin"], owners=owners)
+
+
+class OwnerForm(forms.Form):
+    full_name = forms.CharField(label="Physician", max_length=200)
+    npi = forms.CharField(label="NPI", max_length=10, required=False)
+    license_state = forms.ChoiceField(label="License state",
+                                      choices=[("", "State"), *STATE_CHOICES])
+    license_number = forms.CharField(label="License number", max_length=40)
+    license_expiry = forms.DateField(label="License expires", widget=DATE_INPUT)
+    share_percent = forms.DecimalField(label="Share %", max_digits=7, decimal_places=4,
+                                       min_value=0, max_value=100)
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and self.as_of is not None and self.has_changed():
+            for name, messages in owner_errors(self.to_input(), as_of=self.as_of).items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+    def to_input(self) -> OwnerInput:
+        data = self.cleaned_data
+        return OwnerInput(full_name=data["full_name"], npi=data.get("npi") or "",
+                          license_state=data["license_state"],
+                          license_number=data["license_number"],
+                          license_expiry=data["license_expiry"],
+                          share_percent=data["share_percent"])
+
+
+OwnerFormSet = formset_factory(OwnerForm, extra=1, min_num=1, validate_min=True, max_num=20,
+                               validate_max=True)

@@ -1,0 +1,130 @@
+"""MSO portal pages: overview, practices, the onboarding wizard and provisioning progress."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mso.accounts import policy
+from mso.accounts import services as account_services
+from mso.accounts.decorators import require
+from mso.accounts.models import User
+from mso.accounts.policy import Action
+from mso.errors import FieldErrors
+
+from .choices import PracticeStatus
+from .exceptions import OnboardingError
+from .forms import OwnerFormSet, PracticeDetailsForm
+from .selectors import practice_list
+from .services import practice_onboard, practice_validate
+from .urls import practice_url
+
+WIZARD_KEY = "onboarding_step1"
+
+
+@require(Action.PORTAL_ACCESS)
+def portal_home(request):
+    practices = practice_list(user=request.user)
+    counts = practices.aggregate(
+        total=Count("pk", filter=Q(kind="practice")),
+        ready=Count("pk", filter=Q(kind="practice", status=PracticeStatus.READY)),
+        provisioning=Count("pk", filter=Q(status=PracticeStatus.PROVISIONING)),
+    )
+    return render(request, "tenancy/portal_home.html", {
+        "practices": practices[:10], "counts": counts,
+        "user_count": User.objects.filter(is_active=True).count(),
+    })
+
+
+@require(Action.PRACTICE_LIST)
+def practice_list_page(request):
+    practices = practice_list(user=request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        practices = practices.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    status = request.GET.get("status", "")
+    if status:
+        practices = practices.filter(status=status)
+    return render(request, "tenancy/practice_list.html", {
+        "practices": practices, "q": query, "status": status,
+        "statuses": PracticeStatus.choices,
+    })
+
+
+@require(Action.PRACTICE_ONBOARD)
+def onboard_details(request):
+    """Wizard step 1: the Friendly PC's identity."""
+    initial = request.session.get(WIZARD_KEY)
+    form = PracticeDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        errors = practice_validate(form.to_input(owners=[]))
+        for name, messages_ in errors.practice.items():
+            for message in messages_:
+                form.add_error(name, message)
+        if not form.errors:
+            request.session[WIZARD_KEY] = {k: str(v) for k, v in form.cleaned_data.items()}
+            return redirect("practice-onboard-owners")
+    return render(request, "tenancy/onboard_details.html", {"form": form, "step": 1})
+
+
+@require(Action.PRACTICE_ONBOARD)
+def onboard_owners(request):
+    """Wizard step 2: the physician owners; submitting creates the practice."""
+    step1 = request.session.get(WIZARD_KEY)
+    if not step1:
+        return redirect("practice-onboard")
+    details = PracticeDetailsForm(step1)
+    if not details.is_valid():
+        return redirect("practice-onboard")
+    today = timezone.localdate()
+    formset = OwnerFormSet(request.POST or None, prefix="owners",
+                           form_kwargs={"as_of": today})
+    ownership_errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        owners = [f.to_input() for f in formset.forms if f.has_changed()]
+        try:
+            practice, _job = practice_onboard(actor=request.user,
+                                             data=details.to_input(owners=owners))
+        except OnboardingError as exc:
+            ownership_errors = exc.errors.ownership + [
+                f"{name}: {m}" for name, ms in exc.errors.practice.items() for m in ms]
+            changed = [f for f in formset.forms if f.has_changed()]
+            for form, row in zip(changed, exc.errors.owners, strict=False):
+                for name, messages_ in row.items():
+                    for message in messages_:
+                        form.add_error(name, message)
+        else:
+            del request.session[WIZARD_KEY]
+            messages.success(request, f"{practice.name} is being set up.")
+            return redirect("practice-detail", pk=practice.pk)
+    return render(request, "tenancy/onboard_owners.html", {
+        "formset": formset, "details": details.cleaned_data, "step": 2,
+        "ownership_errors": ownership_errors,
+    })
+
+
+@require(Action.PRACTICE_LIST)
+def practice_detail(request, pk):
+    practice = get_object_or_404(practice_list(user=request.user), pk=pk)
+    job = practice.jobs.order_by("-created_at").first()
+    members = practice.memberships.select_related("user").order_by("role", "user__email")
+    return render(request, "tenancy/practice_detail.html", {
+        "practice": practice, "job": job, "members": members,
+        "practice_home_url": practice_url(request, practice),
+        "can_open": policy.can(request.user, Action.PRACTICE_VIEW, practice),
+    })
+
+
+@require_POST
+@require(Action.PRACTICE_LIST)
+def practice_open(request, pk):
+    """Hand the MSO user over to the practice's own host, signed in."""
+    practice = get_object_or_404(practice_list(user=request.user).ready(), pk=pk)
+    try:
+        secret = account_services.handoff_create(user=request.user, practice=practice)
+    except FieldErrors:
+        raise Http404 from None
+    return redirect(practice_url(request, practice, f"/accounts/handoff/{secret}/"))
+

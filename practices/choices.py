@@ -1,0 +1,20 @@
+# CMS Place of Service codes a physician practice location commonly uses.
+PLACE_OF_SERVICE = [
+    ("02", "02 Telehealth (not in patient's home)"),
+    ("10", "10 Telehealth in patient's home"),
+    ("11", "11 Office"),
+    ("12", "12 Home"),
+    ("19", "19 Off-campus outpatient hospital"),
+    ("20", "20 Urgent care facility"),
+    ("21", "21 Inpatient hospital"),
+    ("22", "22 On-campus outpatient hospital"),
+    ("23", "23 Emergency room (hospital)"),
+    ("24", "24 Ambulatory surgical center"),
+    ("31", "31 Skilled nursing facility"),
+    ("32", "32 Nursing facility"),
+    ("49", "49 Independent clinic"),
+    ("50", "50 Federally qualified health center"),
+    ("71", "71 Public health clinic"),
+    ("72", "72 Rural health clinic"),
+    ("81", "81 Independent laboratory"),
+]

@@ -1,0 +1,140 @@
+"""Practice host pages: home (profile, owners, members), locations, members, API tokens."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mso.accounts import policy
+from mso.accounts import services as account_services
+from mso.accounts.api.views import invitation_link
+from mso.accounts.choices import Role
+from mso.accounts.decorators import require
+from mso.accounts.forms import InvitationForm, TokenForm
+from mso.accounts.models import User
+from mso.accounts.policy import Action
+from mso.accounts.selectors import membership_list, token_list
+from mso.errors import FieldErrors
+from mso.forms import apply_errors
+from mso.identifiers import tin_masked
+from mso.tenancy.models import Practice
+
+from . import services
+from .forms import LocationForm
+from .models import Location
+
+
+def _practice():
+    return Practice.objects.prefetch_related("owners", "domains").get(pk=connection.tenant.pk)
+
+
+@require(Action.PRACTICE_VIEW)
+def practice_home(request):
+    practice = _practice()
+    members = membership_list(user=request.user, practice=practice)
+    return render(request, "practices/home.html", {
+        "practice": practice, "owners": practice.owners.all(), "members": members,
+        "tin_masked": tin_masked(practice.tin),
+        "location_count": Location.objects.filter(is_active=True).count(),
+        "can_see_members": policy.can(request.user, Action.MEMBERSHIP_VIEW, practice),
+    })
+
+
+@require(Action.LOCATION_VIEW)
+def location_list(request):
+    practice = connection.tenant
+    can_manage = policy.can(request.user, Action.LOCATION_MANAGE, practice)
+    form = LocationForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                location = services.location_create(actor=request.user, data=form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, f"Location {location.name} added.")
+                return redirect("location-list")
+    return render(request, "practices/locations.html", {
+        "locations": Location.objects.all(), "form": form,
+    })
+
+
+@require(Action.MEMBERSHIP_VIEW)
+def member_list(request):
+    practice = connection.tenant
+    can_manage = policy.can(request.user, Action.MEMBERSHIP_MANAGE, practice)
+    form = InvitationForm(request.POST or None, user=request.user, practice=practice)
+    invitation_url = None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                invitation, secret = account_services.invitation_create(
+                    actor=request.user, email=form.cleaned_data["email"], practice=practice,
+                    role=form.cleaned_data["role"])
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                invitation_url = invitation_link(request, invitation, secret)
+                messages.success(request, f"Invitation created for {invitation.email}.")
+                form = InvitationForm(user=request.user, practice=practice)
+    return render(request, "practices/members.html", {
+        "members": membership_list(user=request.user, practice=practice),
+        "form": form if can_manage else None, "invitation_url": invitation_url,
+        "grantable": policy.grantable_roles(request.user, practice),
+    })
+
+
+@require_POST
+@require(Action.MEMBERSHIP_MANAGE)
+def member_remove(request, pk):
+    membership = get_object_or_404(membership_list(user=request.user,
+                                                   practice=connection.tenant), pk=pk)
+    try:
+        account_services.membership_revoke(actor=request.user, membership=membership)
+    except FieldErrors as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{membership.user.email} was removed.")
+    return redirect("member-list")
+
+
+@require(Action.TOKEN_VIEW)
+def token_page(request):
+    practice = connection.tenant
+    can_manage = policy.can(request.user, Action.TOKEN_MANAGE, practice)
+    integrators = User.objects.filter(memberships__practice=practice,
+                                      memberships__role=Role.INTEGRATOR)
+    form = TokenForm(request.POST or None, integrators=integrators)
+    new_token = None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _, new_token = account_services.token_create(
+                    actor=request.user, practice=practice,
+                    user=integrators.get(pk=form.cleaned_data["user"]),
+                    name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+                    expires_at=form.cleaned_data["expires_at"])
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                form = TokenForm(integrators=integrators)
+    return render(request, "practices/tokens.html", {
+        "tokens": token_list(practice=practice), "form": form if can_manage else None,
+        "new_token": new_token,
+    })
+
+
+@require_POST
+@require(Action.TOKEN_MANAGE)
+def token_revoke(request, pk):
+    token = get_object_or_404(token_list(practice=connection.tenant), pk=pk)
+    account_services.token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token {token.name} revoked.")
+    return redirect("token-list")
