@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.cache import cache
 from django.db import transaction
 
 from mso.audit.services import audit_record
@@ -11,6 +12,7 @@ from mso.identifiers import npi_is_valid
 
 from .choices import PLACE_OF_SERVICE
 from .models import Location
+from .selectors import SUMMARY_CACHE_KEY
 
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _PHONE = re.compile(r"^[0-9()+\-. ]{7,20}$")
@@ -53,6 +55,7 @@ def location_create(*, actor, data: dict) -> Location:
     location = Location.objects.create(**{k: data[k] for k in LOCATION_FIELDS if k in data})
     audit_record(actor=actor, action="location.create", obj=location,
                  changes={k: data.get(k) for k in ("name", "city", "state")})
+    transaction.on_commit(lambda: cache.delete(SUMMARY_CACHE_KEY))
     return location
 
 
@@ -67,4 +70,5 @@ def location_update(*, actor, location: Location, data: dict) -> Location:
         setattr(location, key, value)
     location.save()
     audit_record(actor=actor, action="location.update", obj=location, changes=changes)
+    transaction.on_commit(lambda: cache.delete(SUMMARY_CACHE_KEY))
     return location

@@ -23,6 +23,7 @@ from mso.tenancy.models import Practice
 from . import services
 from .forms import LocationForm
 from .models import Location
+from .selectors import practice_summary
 
 
 def _practice():
@@ -36,7 +37,7 @@ def practice_home(request):
     return render(request, "practices/home.html", {
         "practice": practice, "owners": practice.owners.all(), "members": members,
         "tin_masked": tin_masked(practice.tin),
-        "location_count": Location.objects.filter(is_active=True).count(),
+        "summary": practice_summary(),
         "can_see_members": policy.can(request.user, Action.MEMBERSHIP_VIEW, practice),
     })
 

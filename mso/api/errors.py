@@ -11,22 +11,23 @@ from mso.errors import FieldErrors
 
 
 def _flatten(data, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error structures as flat `field`/`owners[0].name` keys."""
+    """DRF's nested error structures as flat keys: `name`, `owners[0].license_expiry`."""
     flat: dict[str, list[str]] = {}
     if isinstance(data, dict):
         for key, value in data.items():
-            name = "non_field_errors" if key in ("__all__",) else str(key)
-            path = f"{prefix}.{name}" if prefix else name
-            if isinstance(value, (dict, list)) and value and not all(
-                isinstance(v, str) for v in value
-            ):
-                flat.update(_flatten(value, path))
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
             else:
-                flat[path] = [str(v) for v in (value if isinstance(value, list) else [value])]
-    elif isinstance(data, list):
+                name = "non_field_errors" if key == "__all__" else str(key)
+                path = f"{prefix}.{name}" if prefix else name
+            flat.update(_flatten(value, path))
+    elif isinstance(data, list) and any(isinstance(v, (dict, list)) for v in data):
         for index, value in enumerate(data):
             if value:
                 flat.update(_flatten(value, f"{prefix}[{index}]"))
+    else:
+        messages = data if isinstance(data, list) else [data]
+        flat[prefix or "non_field_errors"] = [str(m) for m in messages]
     return flat
 
 

@@ -115,6 +115,10 @@ def _die_with_parent() -> None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
+def _preexec() -> Callable[[], None] | None:
+    return _die_with_parent if _prctl is not None else None
+
+
 def spawn(
     argv: Sequence[str], env: dict[str, str], cwd: Path, *, capture: bool = False
 ) -> subprocess.Popen[bytes]:
@@ -131,7 +135,7 @@ def spawn(
         stdout=subprocess.PIPE if capture else None,
         stderr=subprocess.STDOUT if capture else None,
         start_new_session=True,
-        preexec_fn=_die_with_parent if _prctl is not None else None,
+        preexec_fn=_preexec(),
     )
 
 
@@ -190,7 +194,8 @@ def run_env(argv: Sequence[str], data_dir: Path) -> int:
             try:
                 # Same process group as us, on purpose: an interactive command (a shell,
                 # `manage.py shell`) must stay in the terminal's foreground group.
-                child = subprocess.Popen(list(argv), env=env)
+                # Dies with us (no threads run here, so preexec_fn is safe).
+                child = subprocess.Popen(list(argv), env=env, preexec_fn=_preexec())
             except FileNotFoundError:
                 log(f"command not found: {argv[0]}")
                 return 127

@@ -47,6 +47,8 @@ PUBLIC_SCHEMA_URLCONF = "mso.urls_public"
 ROOT_URLCONF = "mso.urls_tenant"
 # Schema every new practice is cloned from (see mso/tenancy/provisioning.py).
 PRACTICE_TEMPLATE_SCHEMA = "tpl_practice"
+# Set search_path only when the schema changes (not before every query).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "mso.middleware.RequestIdMiddleware",
@@ -197,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
     "tenancy-template-check": {
         "task": "tenancy.practice_template_refresh",
         "schedule": 3600.0,
+    },
+    "practices-summary-refresh": {
+        "task": "practices.practice_summary_refresh_all",
+        "schedule": 900.0,
     },
 }
 

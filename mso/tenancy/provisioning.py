@@ -6,10 +6,12 @@ migrated the normal way, and clone its structure:
 
 1. read the template's tables, foreign keys and migration rows from the catalog (once per
    process and template state; the "plan"),
-2. in one transaction: CREATE SCHEMA, `CREATE TABLE .. (LIKE template.t INCLUDING ALL)` for
-   every table (columns, defaults, identity, checks, indexes, unique/PK constraints), the
-   foreign keys re-pointed at the new schema, rows that data migrations put in the template,
-   and the template's django_migrations rows in bulk.
+2. in one transaction: CREATE SCHEMA, `CREATE TABLE .. (LIKE template.t INCLUDING DEFAULTS
+   INCLUDING IDENTITY ...)` for every table (columns, NOT NULL, defaults, identity), then every
+   primary key, unique, check and exclusion constraint and every other index under its
+   template name (later migrations drop indexes and constraints by name), the foreign keys
+   re-pointed at the new schema, rows that data migrations put in the template, and the
+   template's django_migrations rows in bulk.
 
 Objects the cloner does not understand (views, functions, sequences not owned by an identity
 column) make `plan_build` refuse, and provisioning falls back to the default path. A test
@@ -99,6 +101,9 @@ def template_ensure(*, verbosity: int = 0) -> bool:
 class ClonePlan:
     tables: list[str] = field(default_factory=list)
     # (table, constraint name, definition as pg_get_constraintdef prints it unqualified)
+    constraints: list[tuple[str, str, str]] = field(default_factory=list)
+    # CREATE INDEX statements (unqualified) for indexes that back no constraint
+    indexes: list[str] = field(default_factory=list)
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
     tables_with_rows: list[str] = field(default_factory=list)
     identity_columns: list[tuple[str, str]] = field(default_factory=list)
@@ -149,16 +154,36 @@ def plan_build(template: str) -> ClonePlan:
         cursor.execute(f"SET LOCAL search_path TO {_q(template)}")
         cursor.execute(
             """
-            SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid)
+            SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid), co.contype = 'f'
             FROM pg_constraint co
             JOIN pg_class cl ON cl.oid = co.conrelid
             JOIN pg_namespace n ON n.oid = cl.relnamespace
-            WHERE n.nspname = %s AND co.contype = 'f'
-            ORDER BY cl.relname, co.conname
+            WHERE n.nspname = %s AND co.contype IN ('p', 'u', 'c', 'x', 'f')
+            ORDER BY co.contype = 'f', co.contype <> 'p', cl.relname, co.conname
             """,
             [template],
         )
-        plan.foreign_keys = list(cursor.fetchall())
+        for table, name, definition, is_fk in cursor.fetchall():
+            (plan.foreign_keys if is_fk else plan.constraints).append((table, name, definition))
+        cursor.execute(
+            """
+            SELECT pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = ic.relnamespace
+            WHERE n.nspname = %s
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid)
+            ORDER BY ic.relname
+            """,
+            [template],
+        )
+        # pg_get_indexdef always qualifies the table; drop the template's name so the
+        # statement applies to whichever schema is first on the search path.
+        plan.indexes = [
+            row[0].replace(f" ON {template}.", " ON ", 1).replace(
+                f" ON ONLY {template}.", " ON ONLY ", 1)
+            for row in cursor.fetchall()
+        ]
         cursor.execute(
             """
             SELECT c.relname, a.attname FROM pg_attribute a
@@ -196,10 +221,15 @@ def schema_clone(schema_name: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {s}")
         for table in plan.tables:
-            cursor.execute(f"CREATE TABLE {s}.{_q(table)} (LIKE {t}.{_q(table)} INCLUDING ALL)")
+            cursor.execute(
+                f"CREATE TABLE {s}.{_q(table)} (LIKE {t}.{_q(table)} INCLUDING DEFAULTS "
+                "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"
+            )
         cursor.execute(f"SET LOCAL search_path TO {s}, public")
-        for table, name, definition in plan.foreign_keys:
+        for table, name, definition in plan.constraints + plan.foreign_keys:
             cursor.execute(f"ALTER TABLE {s}.{_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
+        for statement in plan.indexes:
+            cursor.execute(statement)
         for table in plan.tables_with_rows:
             cursor.execute(f"INSERT INTO {s}.{_q(table)} SELECT * FROM {t}.{_q(table)}")  # noqa: S608
         for table, column in plan.identity_columns:
