@@ -11,7 +11,7 @@ class PracticeRequiredError(RuntimeError):
     """A practice task ran without a practice schema; it did nothing."""
 
 
-class PracticeTask(app.task_cls):
+class PracticeTask(app.Task):
     abstract = True
 
     def __call__(self, *args, **kwargs):

@@ -32,7 +32,8 @@ def onboarding_body(slug="echo", **overrides):
 def test_admin_onboards_a_practice_via_api(world, client_for, django_capture_on_commit_callbacks):
     client = client_for(world.admin, None)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post("/api/v1/practices/", onboarding_body(), content_type="application/json")
+        response = client.post("/api/v1/practices/", onboarding_body(),
+                               content_type="application/json")
     assert response.status_code == 202, response.json()
     body = response.json()
     assert body["practice"]["status"] == "provisioning"

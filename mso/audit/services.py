@@ -5,8 +5,10 @@ import contextvars
 from dataclasses import dataclass
 
 from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 from mso.middleware import current_request_id
+from mso.tenancy.models import Practice
 
 from .models import AuditEvent
 
@@ -32,10 +34,13 @@ def audit_context_reset(token: contextvars.Token) -> None:
 
 
 def _current_practice():
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or getattr(tenant, "kind", None) in (None, "portal"):
+    """The practice whose schema is active (schema_context gives a bare stand-in: look it up)."""
+    if connection.schema_name == get_public_schema_name():
         return None
-    return tenant
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Practice):
+        return tenant
+    return Practice.objects.filter(schema_name=connection.schema_name).first()
 
 
 def audit_record(

@@ -398,11 +398,13 @@ def _supervise(
         if router.requested is not None:
             log(f"received {signal.Signals(router.requested).name}; stopping everything")
             return 0
-        for name, proc in children:
-            returncode = proc.poll()
-            if returncode is not None:
-                log(f"error: {name} {_describe_exit(returncode)}; stopping everything")
-                return 1
+        dead = [(name, proc.returncode) for name, proc in children if proc.poll() is not None]
+        if dead:
+            time.sleep(0.3)  # a crash often takes its siblings along: name them all
+            dead = [(name, proc.returncode) for name, proc in children if proc.poll() is not None]
+            what = ", ".join(f"{name} {_describe_exit(code)}" for name, code in dead)
+            log(f"error: {what}; stopping everything")
+            return 1
         now = time.monotonic()
         if not healthy and now >= next_probe:
             next_probe = now + 0.5

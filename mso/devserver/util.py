@@ -166,12 +166,19 @@ def format_banner(
         lines.append("  Practices         (unknown: `seed_demo --list-json` gave nothing)")
     signins = [s for s in (info or {}).get("signins") or [] if isinstance(s, dict)]
     if signins:
-        lines.append("  Demo sign-ins")
+        passwords = {str(s.get("password", "")) for s in signins}
+        shared = passwords.pop() if len(passwords) == 1 else None
+        lines.append(f"  Demo sign-ins     (password: {shared})" if shared else "  Demo sign-ins")
+        rows = []
         for signin in signins:
-            who = f"{signin.get('email', '?')} / {signin.get('password', '?')}"
-            role = f"  [{signin['role']}]" if signin.get("role") else ""
-            where = f"  at {host_url(str(signin['host']), port)}" if signin.get("host") else ""
-            lines.append(f"    {who}{role}{where}")
+            who = str(signin.get("email", "?"))
+            if shared is None:
+                who += f" / {signin.get('password', '?')}"
+            where = host_url(str(signin["host"]), port) if signin.get("host") else ""
+            rows.append((who, str(signin.get("role") or ""), where))
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        for who, role, where in rows:
+            lines.append(f"    {who:<{widths[0]}}  {role:<{widths[1]}}  {where}".rstrip())
     if services:
         lines.append("  Services")
         for name, url in services.items():

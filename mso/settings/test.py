@@ -14,3 +14,5 @@ CACHES = {
     }
 }
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
+# Tests use their own queue so that a developer's running worker never takes their tasks.
+CELERY_TASK_DEFAULT_QUEUE = "mso-test"

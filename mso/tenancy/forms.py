@@ -3,7 +3,8 @@ from django.forms import formset_factory
 
 from mso.geo import STATE_CHOICES
 
-from .rules import OwnerInput, PracticeInput, owner_errors, practice_errors
+from .rules import OwnerInput, PracticeInput
+from .services import practice_validate
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -23,7 +24,7 @@ class PracticeDetailsForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors:
-            errors = practice_errors(self.to_input(owners=[]))
+            errors = practice_validate(self.to_input(owners=[])).practice
             for name, messages in errors.items():
                 for message in messages:
                     self.add_error(name, message)
@@ -46,17 +47,8 @@ class OwnerForm(forms.Form):
     share_percent = forms.DecimalField(label="Share %", max_digits=7, decimal_places=4,
                                        min_value=0, max_value=100)
 
-    def __init__(self, *args, as_of=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.as_of = as_of
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and self.as_of is not None and self.has_changed():
-            for name, messages in owner_errors(self.to_input(), as_of=self.as_of).items():
-                for message in messages:
-                    self.add_error(name, message)
-        return data
+    # Business rules (expiry, shares, licensing) are checked together with the whole
+    # ownership by the onboarding service, so every problem is reported in one pass.
 
     def to_input(self) -> OwnerInput:
         data = self.cleaned_data

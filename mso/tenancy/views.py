@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mso.accounts import policy
@@ -18,7 +17,7 @@ from .choices import PracticeStatus
 from .exceptions import OnboardingError
 from .forms import OwnerFormSet, PracticeDetailsForm
 from .selectors import practice_list
-from .services import practice_onboard, practice_validate
+from .services import practice_onboard
 from .urls import practice_url
 
 WIZARD_KEY = "onboarding_step1"
@@ -35,6 +34,7 @@ def portal_home(request):
     return render(request, "tenancy/portal_home.html", {
         "practices": practices[:10], "counts": counts,
         "user_count": User.objects.filter(is_active=True).count(),
+        "can_onboard": policy.can(request.user, Action.PRACTICE_ONBOARD),
     })
 
 
@@ -50,6 +50,7 @@ def practice_list_page(request):
     return render(request, "tenancy/practice_list.html", {
         "practices": practices, "q": query, "status": status,
         "statuses": PracticeStatus.choices,
+        "can_onboard": policy.can(request.user, Action.PRACTICE_ONBOARD),
     })
 
 
@@ -59,13 +60,8 @@ def onboard_details(request):
     initial = request.session.get(WIZARD_KEY)
     form = PracticeDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        errors = practice_validate(form.to_input(owners=[]))
-        for name, messages_ in errors.practice.items():
-            for message in messages_:
-                form.add_error(name, message)
-        if not form.errors:
-            request.session[WIZARD_KEY] = {k: str(v) for k, v in form.cleaned_data.items()}
-            return redirect("practice-onboard-owners")
+        request.session[WIZARD_KEY] = {k: str(v) for k, v in form.cleaned_data.items()}
+        return redirect("practice-onboard-owners")
     return render(request, "tenancy/onboard_details.html", {"form": form, "step": 1})
 
 
@@ -78,9 +74,7 @@ def onboard_owners(request):
     details = PracticeDetailsForm(step1)
     if not details.is_valid():
         return redirect("practice-onboard")
-    today = timezone.localdate()
-    formset = OwnerFormSet(request.POST or None, prefix="owners",
-                           form_kwargs={"as_of": today})
+    formset = OwnerFormSet(request.POST or None, prefix="owners")
     ownership_errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
         owners = [f.to_input() for f in formset.forms if f.has_changed()]
