@@ -18,6 +18,7 @@ column) make `plan_build` refuse, and provisioning falls back to the default pat
 compares a cloned schema with a migrated one, column by column and index by index.
 """
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -57,9 +58,11 @@ def template_name() -> str:
 # ---------------------------------------------------------------- template upkeep
 
 
-def migration_keys() -> set[tuple[str, str]]:
-    """Every migration the code defines (what a fully migrated schema has recorded)."""
-    return set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+@functools.cache
+def migration_keys() -> frozenset[tuple[str, str]]:
+    """Every migration the code defines (what a fully migrated schema has recorded). The code
+    does not change under a running process, so this is read from disk once."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
 def recorded_migrations(schema_name: str) -> set[tuple[str, str]]:
