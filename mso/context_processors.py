@@ -18,7 +18,7 @@ PORTAL_NAV = [
 ]
 PRACTICE_NAV = [
     ("Practice home", "home", "home", Action.PRACTICE_VIEW),
-    ("Locations", "location-list", "map", Action.LOCATION_VIEW),
+    ("Locations", "location-list", "globe", Action.LOCATION_VIEW),
     ("Members", "member-list", "users", Action.MEMBERSHIP_VIEW),
     ("API tokens", "token-list", "key", Action.TOKEN_VIEW),
 ]

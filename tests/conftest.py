@@ -64,6 +64,9 @@ def _user(email: str, practice: Practice | None, role: str | None) -> User:
 
 @pytest.fixture(scope="session")
 def world(django_db_setup, django_db_blocker) -> World:
+    # pytest-django creates the test database only when a collected test asks for one;
+    # never let fixtures write to a real database.
+    assert connection.settings_dict["NAME"].startswith("test_"), "tests need django_db"
     with django_db_blocker.unblock():
         ensure_portal()
         office = _make("office", kind=PracticeKind.MSO, npi_seed=100000001)

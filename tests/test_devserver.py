@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg2.extensions
 import pytest
 
-from mso.devserver import util
+from mso.devserver import runner, util
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSERVER = [sys.executable, "-m", "mso.devserver"]
@@ -172,6 +172,50 @@ def test_exit_code_maps_signals_like_a_shell():
     assert util.exit_code(0) == 0
     assert util.exit_code(3) == 3
     assert util.exit_code(-signal.SIGTERM) == 128 + signal.SIGTERM
+
+
+def test_run_command_lines():
+    steps = [argv[1:] for _name, argv in runner.setup_steps()]
+    assert steps == [
+        ["manage.py", "migrate_schemas", "--noinput"],
+        ["manage.py", "practice_template_refresh"],
+        ["manage.py", "seed_demo"],
+    ]
+    procs = dict(runner.long_running(8123, Path("/data")))
+    assert procs["web"][1:] == ["manage.py", "runserver", "0.0.0.0:8123", "--noreload"]
+    assert procs["worker"][1:] == [
+        *("-m", "celery", "-A", "mso.celery:app", "worker"),
+        *("-l", "info", "--concurrency", "2"),
+    ]
+    assert procs["beat"][-2:] == ["--schedule", "/data/celerybeat-schedule"]
+    assert all(argv[0] == sys.executable for argv in procs.values())
+
+
+def test_healthz_probe():
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    seen_hosts = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen_hosts.append(self.headers["Host"])
+            self.send_response(200 if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert runner.healthz_ok(port)
+        assert seen_hosts == [f"localhost:{port}"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not runner.healthz_ok(port, timeout=0.5)
 
 
 # --- `env` with both URLs given: nothing starts -----------------------------------------------

@@ -39,6 +39,7 @@ def _eventually_cached(schema_name: str, seconds: float = 20) -> bool:
 
 
 @pytest.mark.worker
+@pytest.mark.django_db
 def test_real_worker_runs_task_in_the_senders_practice(world, django_db_blocker):
     """A real worker thread on Redis: the schema travels in the message headers."""
     with django_db_blocker.unblock():

@@ -265,7 +265,8 @@ class _Output:
         self.threads: list[threading.Thread] = []
 
     def write(self, text: str) -> None:
-        with self.lock:
+        # A closed stdout must not stop supervision or clean-up.
+        with self.lock, contextlib.suppress(OSError, ValueError):
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
 

@@ -50,7 +50,9 @@ START_LOCK_TIMEOUT = 180.0
 
 def log(message: str) -> None:
     """Dev server messages go to stderr, so that a wrapped command's stdout stays clean."""
-    print(f"devserver: {message}", file=sys.stderr, flush=True)
+    # A closed stderr (e.g. `... | tee` stopped by the same Ctrl-C) must not stop clean-up.
+    with contextlib.suppress(OSError, ValueError):
+        print(f"devserver: {message}", file=sys.stderr, flush=True)
 
 
 class ServiceError(RuntimeError):
