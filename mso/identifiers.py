@@ -5,8 +5,25 @@ import re
 _NPI = re.compile(r"^\d{10}$")
 _TIN = re.compile(r"^\d{9}$")
 # IRS never issues EINs with these prefixes.
-_INVALID_EIN_PREFIXES = {"00", "07", "08", "09", "17", "18", "19", "28", "29", "49", "69",
-                         "70", "78", "79", "89", "96", "97"}
+_INVALID_EIN_PREFIXES = {
+    "00",
+    "07",
+    "08",
+    "09",
+    "17",
+    "18",
+    "19",
+    "28",
+    "29",
+    "49",
+    "69",
+    "70",
+    "78",
+    "79",
+    "89",
+    "96",
+    "97",
+}
 
 
 def npi_check_digit(first_nine: str) -> int:

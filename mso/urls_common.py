@@ -18,10 +18,12 @@ def common_patterns(api_urlconf: str) -> list:
         path("healthz", healthz, name="healthz"),
         path("accounts/login/", accounts.SignInView.as_view(), name="login"),
         path("accounts/logout/", LogoutView.as_view(), name="logout"),
-        path("accounts/invitation/<str:secret>/", accounts.invitation_accept,
-             name="invitation-accept"),
+        path(
+            "accounts/invitation/<str:secret>/",
+            accounts.invitation_accept,
+            name="invitation-accept",
+        ),
         path("jobs/<uuid:job_id>/progress/", job_progress, name="job-progress"),
         path("api/schema/", SpectacularAPIView.as_view(urlconf=api_urlconf), name="api-schema"),
-        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"),
-             name="api-docs"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     ]

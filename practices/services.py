@@ -16,8 +16,18 @@ from .selectors import SUMMARY_CACHE_KEY
 
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _PHONE = re.compile(r"^[0-9()+\-. ]{7,20}$")
-LOCATION_FIELDS = ("name", "address_line1", "address_line2", "city", "state", "zip_code",
-                   "phone", "place_of_service", "npi", "is_active")
+LOCATION_FIELDS = (
+    "name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "place_of_service",
+    "npi",
+    "is_active",
+)
 
 
 class LocationError(FieldErrors):
@@ -53,8 +63,12 @@ def location_create(*, actor, data: dict) -> Location:
     if errors := location_errors(data):
         raise LocationError(errors)
     location = Location.objects.create(**{k: data[k] for k in LOCATION_FIELDS if k in data})
-    audit_record(actor=actor, action="location.create", obj=location,
-                 changes={k: data.get(k) for k in ("name", "city", "state")})
+    audit_record(
+        actor=actor,
+        action="location.create",
+        obj=location,
+        changes={k: data.get(k) for k in ("name", "city", "state")},
+    )
     transaction.on_commit(lambda: cache.delete(SUMMARY_CACHE_KEY))
     return location
 
@@ -64,8 +78,11 @@ def location_update(*, actor, location: Location, data: dict) -> Location:
     merged = {k: data.get(k, getattr(location, k)) for k in LOCATION_FIELDS}
     if errors := location_errors(merged, instance=location):
         raise LocationError(errors)
-    changes = {k: [getattr(location, k), merged[k]] for k in LOCATION_FIELDS
-               if getattr(location, k) != merged[k]}
+    changes = {
+        k: [getattr(location, k), merged[k]]
+        for k in LOCATION_FIELDS
+        if getattr(location, k) != merged[k]
+    }
     for key, value in merged.items():
         setattr(location, key, value)
     location.save()

@@ -34,12 +34,18 @@ def _practice():
 def practice_home(request):
     practice = _practice()
     members = membership_list(user=request.user, practice=practice)
-    return render(request, "practices/home.html", {
-        "practice": practice, "owners": practice.owners.all(), "members": members,
-        "tin_masked": tin_masked(practice.tin),
-        "summary": practice_summary(),
-        "can_see_members": policy.can(request.user, Action.MEMBERSHIP_VIEW, practice),
-    })
+    return render(
+        request,
+        "practices/home.html",
+        {
+            "practice": practice,
+            "owners": practice.owners.all(),
+            "members": members,
+            "tin_masked": tin_masked(practice.tin),
+            "summary": practice_summary(),
+            "can_see_members": policy.can(request.user, Action.MEMBERSHIP_VIEW, practice),
+        },
+    )
 
 
 @require(Action.LOCATION_VIEW)
@@ -58,9 +64,14 @@ def location_list(request):
             else:
                 messages.success(request, f"Location {location.name} added.")
                 return redirect("location-list")
-    return render(request, "practices/locations.html", {
-        "locations": Location.objects.all(), "form": form,
-    })
+    return render(
+        request,
+        "practices/locations.html",
+        {
+            "locations": Location.objects.all(),
+            "form": form,
+        },
+    )
 
 
 @require(Action.MEMBERSHIP_VIEW)
@@ -75,26 +86,35 @@ def member_list(request):
         if form.is_valid():
             try:
                 invitation, secret = account_services.invitation_create(
-                    actor=request.user, email=form.cleaned_data["email"], practice=practice,
-                    role=form.cleaned_data["role"])
+                    actor=request.user,
+                    email=form.cleaned_data["email"],
+                    practice=practice,
+                    role=form.cleaned_data["role"],
+                )
             except FieldErrors as exc:
                 apply_errors(form, exc.errors)
             else:
                 invitation_url = invitation_link(request, invitation, secret)
                 messages.success(request, f"Invitation created for {invitation.email}.")
                 form = InvitationForm(user=request.user, practice=practice)
-    return render(request, "practices/members.html", {
-        "members": membership_list(user=request.user, practice=practice),
-        "form": form if can_manage else None, "invitation_url": invitation_url,
-        "grantable": policy.grantable_roles(request.user, practice),
-    })
+    return render(
+        request,
+        "practices/members.html",
+        {
+            "members": membership_list(user=request.user, practice=practice),
+            "form": form if can_manage else None,
+            "invitation_url": invitation_url,
+            "grantable": policy.grantable_roles(request.user, practice),
+        },
+    )
 
 
 @require_POST
 @require(Action.MEMBERSHIP_MANAGE)
 def member_remove(request, pk):
-    membership = get_object_or_404(membership_list(user=request.user,
-                                                   practice=connection.tenant), pk=pk)
+    membership = get_object_or_404(
+        membership_list(user=request.user, practice=connection.tenant), pk=pk
+    )
     try:
         account_services.membership_revoke(actor=request.user, membership=membership)
     except FieldErrors as exc:
@@ -108,8 +128,9 @@ def member_remove(request, pk):
 def token_page(request):
     practice = connection.tenant
     can_manage = policy.can(request.user, Action.TOKEN_MANAGE, practice)
-    integrators = User.objects.filter(memberships__practice=practice,
-                                      memberships__role=Role.INTEGRATOR)
+    integrators = User.objects.filter(
+        memberships__practice=practice, memberships__role=Role.INTEGRATOR
+    )
     form = TokenForm(request.POST or None, integrators=integrators)
     new_token = None
     if request.method == "POST":
@@ -118,18 +139,26 @@ def token_page(request):
         if form.is_valid():
             try:
                 _, new_token = account_services.token_create(
-                    actor=request.user, practice=practice,
+                    actor=request.user,
+                    practice=practice,
                     user=integrators.get(pk=form.cleaned_data["user"]),
-                    name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
-                    expires_at=form.cleaned_data["expires_at"])
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_at=form.cleaned_data["expires_at"],
+                )
             except FieldErrors as exc:
                 apply_errors(form, exc.errors)
             else:
                 form = TokenForm(integrators=integrators)
-    return render(request, "practices/tokens.html", {
-        "tokens": token_list(practice=practice), "form": form if can_manage else None,
-        "new_token": new_token,
-    })
+    return render(
+        request,
+        "practices/tokens.html",
+        {
+            "tokens": token_list(practice=practice),
+            "form": form if can_manage else None,
+            "new_token": new_token,
+        },
+    )
 
 
 @require_POST

@@ -39,17 +39,27 @@ class World:
 def practice_input(slug: str, state: str = "NY", npi_seed: int = 100000000) -> PracticeInput:
     expiry = timezone.localdate().replace(year=timezone.localdate().year + 2)
     return PracticeInput(
-        name=f"{slug.title()} Medical Group, P.C.", slug=slug, state=state,
-        group_npi=demo_npi(npi_seed), tin="131234567",
-        owners=[OwnerInput(full_name="Dr. Test Owner", license_state=state,
-                           license_number=f"LIC-{slug}", license_expiry=expiry,
-                           share_percent=Decimal("100"))],
+        name=f"{slug.title()} Medical Group, P.C.",
+        slug=slug,
+        state=state,
+        group_npi=demo_npi(npi_seed),
+        tin="131234567",
+        owners=[
+            OwnerInput(
+                full_name="Dr. Test Owner",
+                license_state=state,
+                license_number=f"LIC-{slug}",
+                license_expiry=expiry,
+                share_percent=Decimal("100"),
+            )
+        ],
     )
 
 
 def _make(slug: str, *, kind=PracticeKind.PRACTICE, npi_seed: int) -> Practice:
-    practice, job = practice_onboard(actor=None, data=practice_input(slug, npi_seed=npi_seed),
-                                     kind=kind)
+    practice, job = practice_onboard(
+        actor=None, data=practice_input(slug, npi_seed=npi_seed), kind=kind
+    )
     practice_provision(job_id=job.pk)
     practice.refresh_from_db()
     return practice
@@ -74,7 +84,9 @@ def world(django_db_setup, django_db_blocker) -> World:
         b = _make("bravo", npi_seed=100000003)
         staff = _user("staff@mso.test", a, Role.MSO_STAFF)
         world = World(
-            office=office, a=a, b=b,
+            office=office,
+            a=a,
+            b=b,
             admin=_user("admin@mso.test", office, Role.MSO_ADMIN),
             staff=staff,
             manager_a=_user("manager@alpha.test", a, Role.PRACTICE_MANAGER),
@@ -116,7 +128,11 @@ def client_for(db, world):
 
 def user_for_role(world: World, role: str) -> User | None:
     return {
-        "mso_admin": world.admin, "mso_staff": world.staff,
-        "practice_manager": world.manager_a, "provider": world.provider_a,
-        "integrator": world.integrator_a, "outsider": world.outsider, "anonymous": None,
+        "mso_admin": world.admin,
+        "mso_staff": world.staff,
+        "practice_manager": world.manager_a,
+        "provider": world.provider_a,
+        "integrator": world.integrator_a,
+        "outsider": world.outsider,
+        "anonymous": None,
     }[role]

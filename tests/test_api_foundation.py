@@ -16,13 +16,26 @@ pytestmark = pytest.mark.django_db
 
 def onboarding_body(slug="echo", **overrides):
     body = {
-        "name": "Echo Internal Medicine, P.C.", "slug": slug, "state": "NY",
-        "group_npi": "1234567893", "tin": "12-3456789",
+        "name": "Echo Internal Medicine, P.C.",
+        "slug": slug,
+        "state": "NY",
+        "group_npi": "1234567893",
+        "tin": "12-3456789",
         "owners": [
-            {"full_name": "Dr. One", "license_state": "NY", "license_number": "NY-1",
-             "license_expiry": "2030-01-01", "share_percent": "70"},
-            {"full_name": "Dr. Two", "license_state": "NJ", "license_number": "NJ-2",
-             "license_expiry": "2030-01-01", "share_percent": "30"},
+            {
+                "full_name": "Dr. One",
+                "license_state": "NY",
+                "license_number": "NY-1",
+                "license_expiry": "2030-01-01",
+                "share_percent": "70",
+            },
+            {
+                "full_name": "Dr. Two",
+                "license_state": "NJ",
+                "license_number": "NJ-2",
+                "license_expiry": "2030-01-01",
+                "share_percent": "30",
+            },
         ],
     }
     body.update(overrides)
@@ -32,8 +45,9 @@ def onboarding_body(slug="echo", **overrides):
 def test_admin_onboards_a_practice_via_api(world, client_for, django_capture_on_commit_callbacks):
     client = client_for(world.admin, None)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post("/api/v1/practices/", onboarding_body(),
-                               content_type="application/json")
+        response = client.post(
+            "/api/v1/practices/", onboarding_body(), content_type="application/json"
+        )
     assert response.status_code == 202, response.json()
     body = response.json()
     assert body["practice"]["status"] == "provisioning"
@@ -46,19 +60,23 @@ def test_admin_onboards_a_practice_via_api(world, client_for, django_capture_on_
     assert job["status"] == "queued"
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"slug": "www"}, "slug"),
-    ({"slug": "alpha"}, "slug"),  # taken by the session practice
-    ({"group_npi": "1234567890"}, "group_npi"),
-    ({"tin": "00-0000000"}, "tin"),
-    ({"state": "ZZ"}, "state"),
-    ({"owners": []}, "owners"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"slug": "www"}, "slug"),
+        ({"slug": "alpha"}, "slug"),  # taken by the session practice
+        ({"group_npi": "1234567890"}, "group_npi"),
+        ({"tin": "00-0000000"}, "tin"),
+        ({"state": "ZZ"}, "state"),
+        ({"owners": []}, "owners"),
+    ],
+)
 def test_onboarding_rejects_bad_practice_fields(world, client_for, overrides, field):
     client = client_for(world.admin, None)
     before = Practice.objects.count()
-    response = client.post("/api/v1/practices/", onboarding_body(**overrides),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/practices/", onboarding_body(**overrides), content_type="application/json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["detail"]
@@ -68,10 +86,11 @@ def test_onboarding_rejects_bad_practice_fields(world, client_for, overrides, fi
 
 def test_onboarding_ownership_errors_name_the_rows(world, client_for):
     body = onboarding_body()
-    body["owners"][0]["share_percent"] = "60"          # total 90%
+    body["owners"][0]["share_percent"] = "60"  # total 90%
     body["owners"][1]["license_expiry"] = "2020-01-01"  # expired
-    response = client_for(world.admin, None).post("/api/v1/practices/", body,
-                                                  content_type="application/json")
+    response = client_for(world.admin, None).post(
+        "/api/v1/practices/", body, content_type="application/json"
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert any("100%" in m for m in errors["owners"])
@@ -82,8 +101,9 @@ def test_onboarding_ownership_errors_name_the_rows(world, client_for):
 def test_onboarding_rejects_malformed_types(world, client_for):
     body = onboarding_body()
     body["owners"][0]["license_expiry"] = "next tuesday"
-    response = client_for(world.admin, None).post("/api/v1/practices/", body,
-                                                  content_type="application/json")
+    response = client_for(world.admin, None).post(
+        "/api/v1/practices/", body, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "owners[0].license_expiry" in response.json()["errors"]
 
@@ -91,16 +111,19 @@ def test_onboarding_rejects_malformed_types(world, client_for):
 @pytest.mark.parametrize("who", ["staff", "manager_a", "provider_a", "outsider"])
 def test_only_mso_admin_onboards(world, client_for, who):
     response = client_for(getattr(world, who), None).post(
-        "/api/v1/practices/", onboarding_body(), content_type="application/json")
+        "/api/v1/practices/", onboarding_body(), content_type="application/json"
+    )
     assert response.status_code == 403
     assert not Practice.objects.filter(slug="echo").exists()
 
 
 def test_practice_list_scoped_to_assignments(world, client_for):
-    admin_slugs = {p["slug"] for p in client_for(world.admin, None).get(
-        "/api/v1/practices/").json()["results"]}
-    staff_slugs = {p["slug"] for p in client_for(world.staff, None).get(
-        "/api/v1/practices/").json()["results"]}
+    admin_slugs = {
+        p["slug"] for p in client_for(world.admin, None).get("/api/v1/practices/").json()["results"]
+    }
+    staff_slugs = {
+        p["slug"] for p in client_for(world.staff, None).get("/api/v1/practices/").json()["results"]
+    }
     assert {"alpha", "bravo", "office"} <= admin_slugs
     assert staff_slugs == {"alpha"}
     assert client_for(world.staff, None).get(f"/api/v1/practices/{world.b.pk}/").status_code == 404
@@ -121,8 +144,9 @@ def test_practice_list_queries_do_not_grow(world, client_for, django_assert_num_
     with CaptureQueriesContext(connection) as before:
         client.get("/api/v1/practices/")
     for index in range(3):
-        practice_onboard(actor=world.admin,
-                         data=practice_input(f"extra{index}", npi_seed=100000020 + index))
+        practice_onboard(
+            actor=world.admin, data=practice_input(f"extra{index}", npi_seed=100000020 + index)
+        )
     with django_assert_num_queries(len(before)):
         response = client.get("/api/v1/practices/")
     assert response.json()["count"] >= 6
@@ -144,13 +168,18 @@ def test_current_practice(world, client_for):
 
 def test_manager_grants_and_changes_roles(world, client_for):
     client = client_for(world.manager_a, world.a)
-    response = client.post("/api/v1/memberships/", {"email": "outsider@nowhere.test",
-                                                    "role": "provider"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/memberships/",
+        {"email": "outsider@nowhere.test", "role": "provider"},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
     membership_id = response.json()["id"]
-    response = client.patch(f"/api/v1/memberships/{membership_id}/", {"role": "integrator"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/memberships/{membership_id}/",
+        {"role": "integrator"},
+        content_type="application/json",
+    )
     assert response.json()["role"] == "integrator"
     assert client.delete(f"/api/v1/memberships/{membership_id}/").status_code == 204
     assert not Membership.objects.filter(pk=membership_id).exists()
@@ -158,8 +187,10 @@ def test_manager_grants_and_changes_roles(world, client_for):
 
 def test_manager_cannot_grant_mso_roles(world, client_for):
     response = client_for(world.manager_a, world.a).post(
-        "/api/v1/memberships/", {"email": "outsider@nowhere.test", "role": "mso_admin"},
-        content_type="application/json")
+        "/api/v1/memberships/",
+        {"email": "outsider@nowhere.test", "role": "mso_admin"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "role" in response.json()["errors"]
     assert not Membership.objects.filter(user=world.outsider).exists()
@@ -167,8 +198,10 @@ def test_manager_cannot_grant_mso_roles(world, client_for):
 
 def test_provider_cannot_manage_members(world, client_for):
     response = client_for(world.provider_a, world.a).post(
-        "/api/v1/memberships/", {"email": "outsider@nowhere.test", "role": "provider"},
-        content_type="application/json")
+        "/api/v1/memberships/",
+        {"email": "outsider@nowhere.test", "role": "provider"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
@@ -176,15 +209,18 @@ def test_portal_membership_grant_checks_the_target_practice(world, client_for):
     response = client_for(world.staff, None).post(
         "/api/v1/memberships/",
         {"email": "outsider@nowhere.test", "role": "provider", "practice": world.b.pk},
-        content_type="application/json")
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "practice" in response.json()["errors"]
 
 
 def test_invitation_returns_link_on_practice_host(world, client_for):
     response = client_for(world.manager_a, world.a).post(
-        "/api/v1/invitations/", {"email": "new.person@alpha.test", "role": "provider"},
-        content_type="application/json")
+        "/api/v1/invitations/",
+        {"email": "new.person@alpha.test", "role": "provider"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert response.json()["accept_url"].startswith("http://alpha.localhost/accounts/invitation/")
 
@@ -196,8 +232,9 @@ def _issue(world, practice=None, user=None, scopes=("locations:read",)):
     practice = practice or world.a
     manager = world.manager_a if practice == world.a else world.manager_b
     user = user or (world.integrator_a if practice == world.a else world.integrator_b)
-    return token_create(actor=manager, practice=practice, user=user, name="EHR sync",
-                        scopes=list(scopes))
+    return token_create(
+        actor=manager, practice=practice, user=user, name="EHR sync", scopes=list(scopes)
+    )
 
 
 def token_client(client_for, practice, plain):
@@ -208,8 +245,10 @@ def token_client(client_for, practice, plain):
 
 def test_token_is_stored_hashed_and_shown_once(world, client_for):
     response = client_for(world.manager_a, world.a).post(
-        "/api/v1/tokens/", {"name": "EHR", "user": world.integrator_a.pk,
-                            "scopes": ["locations:read"]}, content_type="application/json")
+        "/api/v1/tokens/",
+        {"name": "EHR", "user": world.integrator_a.pk, "scopes": ["locations:read"]},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
     plain = response.json()["token"]
     token = ApiToken.objects.get(pk=response.json()["id"])
@@ -245,19 +284,27 @@ def test_revoked_and_expired_tokens_are_rejected(world, client_for):
 
 def test_tampered_token_is_rejected(world, client_for):
     _, plain = _issue(world)
-    assert token_client(client_for, world.a, plain[:-2] + "xx").get(
-        "/api/v1/locations/").status_code == 401
+    assert (
+        token_client(client_for, world.a, plain[:-2] + "xx").get("/api/v1/locations/").status_code
+        == 401
+    )
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("scopes", ["everything:write"]), ("scopes", []), ("name", ""),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("scopes", ["everything:write"]),
+        ("scopes", []),
+        ("name", ""),
+    ],
+)
 def test_token_bad_input(world, client_for, field, value):
     body = {"name": "EHR", "user": world.integrator_a.pk, "scopes": ["locations:read"]}
     body[field] = value
     before = ApiToken.objects.count()
-    response = client_for(world.manager_a, world.a).post("/api/v1/tokens/", body,
-                                                         content_type="application/json")
+    response = client_for(world.manager_a, world.a).post(
+        "/api/v1/tokens/", body, content_type="application/json"
+    )
     assert response.status_code == 400
     assert any(key.startswith(field) for key in response.json()["errors"])
     assert ApiToken.objects.count() == before
@@ -265,15 +312,19 @@ def test_token_bad_input(world, client_for, field, value):
 
 def test_token_only_for_integrators(world, client_for):
     response = client_for(world.manager_a, world.a).post(
-        "/api/v1/tokens/", {"name": "x", "user": world.provider_a.pk, "scopes": ["practice:read"]},
-        content_type="application/json")
+        "/api/v1/tokens/",
+        {"name": "x", "user": world.provider_a.pk, "scopes": ["practice:read"]},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "user" in response.json()["errors"]
 
 
 def test_token_for_integrator_of_other_practice_refused(world, client_for):
     response = client_for(world.manager_a, world.a).post(
-        "/api/v1/tokens/", {"name": "x", "user": world.integrator_b.pk,
-                            "scopes": ["practice:read"]}, content_type="application/json")
+        "/api/v1/tokens/",
+        {"name": "x", "user": world.integrator_b.pk, "scopes": ["practice:read"]},
+        content_type="application/json",
+    )
     assert response.status_code == 400
 
 

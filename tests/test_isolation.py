@@ -11,8 +11,14 @@ from practices.services import location_create
 
 pytestmark = pytest.mark.django_db
 
-DATA = {"name": "Secret Annex", "address_line1": "1 Hidden Way", "city": "Albany",
-        "state": "NY", "zip_code": "12207", "place_of_service": "11"}
+DATA = {
+    "name": "Secret Annex",
+    "address_line1": "1 Hidden Way",
+    "city": "Albany",
+    "state": "NY",
+    "zip_code": "12207",
+    "place_of_service": "11",
+}
 
 
 @pytest.fixture
@@ -48,8 +54,13 @@ def test_b_credentials_on_a_host_are_refused(world, client_for, location_in_a):
 
 
 def test_b_token_on_a_host_is_refused(world, client_for, location_in_a):
-    _, plain = token_create(actor=world.manager_b, practice=world.b, user=world.integrator_b,
-                            name="b", scopes=["locations:read"])
+    _, plain = token_create(
+        actor=world.manager_b,
+        practice=world.b,
+        user=world.integrator_b,
+        name="b",
+        scopes=["locations:read"],
+    )
     client = client_for(None, world.a)
     response = client.get("/api/v1/locations/", HTTP_AUTHORIZATION=f"Token {plain}")
     assert response.status_code == 401
@@ -59,8 +70,10 @@ def test_b_token_on_a_host_is_refused(world, client_for, location_in_a):
 def test_pages_do_not_leak(world, client_for, location_in_a):
     own = client_for(world.manager_a, world.a).get("/locations/").content.decode()
     assert "Secret Annex" in own
-    assert "Secret Annex" not in client_for(world.manager_b, world.b).get(
-        "/locations/").content.decode()
+    assert (
+        "Secret Annex"
+        not in client_for(world.manager_b, world.b).get("/locations/").content.decode()
+    )
 
 
 def test_cache_keys_are_per_practice(world):
@@ -74,14 +87,21 @@ def test_cache_keys_are_per_practice(world):
 
 
 def test_memberships_listed_only_for_own_practice(world, client_for):
-    emails = {m["email"] for m in client_for(world.manager_b, world.b).get(
-        "/api/v1/memberships/").json()["results"]}
+    emails = {
+        m["email"]
+        for m in client_for(world.manager_b, world.b).get("/api/v1/memberships/").json()["results"]
+    }
     assert "manager@alpha.test" not in emails and "manager@bravo.test" in emails
 
 
 def test_tokens_listed_only_for_own_practice(world, client_for):
-    token_create(actor=world.manager_a, practice=world.a, user=world.integrator_a, name="a-only",
-                 scopes=["practice:read"])
+    token_create(
+        actor=world.manager_a,
+        practice=world.a,
+        user=world.integrator_a,
+        name="a-only",
+        scopes=["practice:read"],
+    )
     listing = client_for(world.manager_b, world.b).get("/api/v1/tokens/").content.decode()
     assert "a-only" not in listing
 

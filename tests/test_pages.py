@@ -69,9 +69,11 @@ def test_security_headers(world, client_for):
 
 
 def test_no_inline_scripts_or_styles(world, client_for):
-    for client, path in ((client_for(world.admin, None), "/"),
-                         (client_for(world.manager_a, world.a), "/tokens/"),
-                         (client_for(None, world.a), "/accounts/login/")):
+    for client, path in (
+        (client_for(world.admin, None), "/"),
+        (client_for(world.manager_a, world.a), "/tokens/"),
+        (client_for(None, world.a), "/accounts/login/"),
+    ):
         html = client.get(path).content.decode()
         assert "<script>" not in html and " style=" not in html and "onclick" not in html
 
@@ -80,8 +82,9 @@ def test_sign_in_on_practice_host(world, client_for):
     from .conftest import PASSWORD
 
     client = client_for(None, world.a)
-    response = client.post("/accounts/login/", {"username": "manager@alpha.test",
-                                                "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "manager@alpha.test", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -89,8 +92,9 @@ def test_sign_in_on_practice_host(world, client_for):
 def test_sign_in_refused_for_member_of_another_practice(world, client_for):
     from .conftest import PASSWORD
 
-    response = client_for(None, world.b).post("/accounts/login/", {
-        "username": "manager@alpha.test", "password": PASSWORD})
+    response = client_for(None, world.b).post(
+        "/accounts/login/", {"username": "manager@alpha.test", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "no access to Bravo" in response.content.decode()
 
@@ -98,18 +102,22 @@ def test_sign_in_refused_for_member_of_another_practice(world, client_for):
 def test_practice_user_cannot_sign_in_to_portal(world, client_for):
     from .conftest import PASSWORD
 
-    response = client_for(None, None).post("/accounts/login/", {
-        "username": "manager@alpha.test", "password": PASSWORD})
+    response = client_for(None, None).post(
+        "/accounts/login/", {"username": "manager@alpha.test", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "practice&#x27;s own address" in response.content.decode()
 
 
 def test_wrong_password_is_a_form_error(world, client_for):
-    response = client_for(None, world.a).post("/accounts/login/", {
-        "username": "manager@alpha.test", "password": "nope"})
+    response = client_for(None, world.a).post(
+        "/accounts/login/", {"username": "manager@alpha.test", "password": "nope"}
+    )
     assert response.status_code == 200
-    assert "correct email" in response.content.decode().lower() or "enter a correct" in \
-        response.content.decode().lower()
+    assert (
+        "correct email" in response.content.decode().lower()
+        or "enter a correct" in response.content.decode().lower()
+    )
 
 
 def test_session_replayed_on_another_practice_host_is_ended(world, client_for):

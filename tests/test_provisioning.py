@@ -19,22 +19,32 @@ def _structure(schema: str) -> dict:
             """SELECT table_name, column_name, data_type, is_nullable, is_identity,
                       coalesce(column_default, '')
                FROM information_schema.columns WHERE table_schema = %s
-               ORDER BY table_name, column_name""", [schema])
+               ORDER BY table_name, column_name""",
+            [schema],
+        )
         columns = cursor.fetchall()
         cursor.execute(
             """SELECT cl.relname, co.contype, pg_get_constraintdef(co.oid)
                FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid
                JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname = %s
-               ORDER BY 1, 2, 3""", [schema])
+               ORDER BY 1, 2, 3""",
+            [schema],
+        )
         constraints = [(t, k, d.replace(f"{schema}.", "")) for t, k, d in cursor.fetchall()]
         cursor.execute(
             """SELECT tablename, regexp_replace(indexdef, ' ON [^ ]+\\.', ' ON ')
-               FROM pg_indexes WHERE schemaname = %s ORDER BY 1, 2""", [schema])
+               FROM pg_indexes WHERE schemaname = %s ORDER BY 1, 2""",
+            [schema],
+        )
         indexes = cursor.fetchall()
         cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY 1, 2')
         migrations = cursor.fetchall()
-    return {"columns": columns, "constraints": constraints, "indexes": indexes,
-            "migrations": migrations}
+    return {
+        "columns": columns,
+        "constraints": constraints,
+        "indexes": indexes,
+        "migrations": migrations,
+    }
 
 
 @pytest.mark.django_db
@@ -57,8 +67,11 @@ def test_template_is_current_after_ensure(world):
 def test_clone_is_atomic(world, monkeypatch):
     plan = provisioning.plan_for(provisioning.template_name())
     broken = provisioning.ClonePlan(
-        tables=plan.tables, foreign_keys=[*plan.foreign_keys, ("missing", "fk_x", "FOREIGN KEY")],
-        tables_with_rows=plan.tables_with_rows, identity_columns=plan.identity_columns)
+        tables=plan.tables,
+        foreign_keys=[*plan.foreign_keys, ("missing", "fk_x", "FOREIGN KEY")],
+        tables_with_rows=plan.tables_with_rows,
+        identity_columns=plan.identity_columns,
+    )
     monkeypatch.setattr(provisioning, "plan_for", lambda template: broken)
     with pytest.raises(Exception), transaction.atomic():  # noqa: B017 - any DB error
         provisioning.schema_clone("t_atomic_check")
@@ -73,8 +86,9 @@ def test_schema_names_are_validated(bad):
 
 @pytest.mark.django_db
 def test_onboarding_then_provisioning_serves_the_practice(world, client_for):
-    practice, job = practice_onboard(actor=world.admin, data=practice_input("charlie",
-                                                                            npi_seed=100000010))
+    practice, job = practice_onboard(
+        actor=world.admin, data=practice_input("charlie", npi_seed=100000010)
+    )
     assert practice.status == "provisioning"
     client = client_for(world.admin, None)
     assert client.get("/", HTTP_HOST="charlie.localhost").status_code == 503
@@ -92,8 +106,9 @@ def test_onboarding_then_provisioning_serves_the_practice(world, client_for):
 
 @pytest.mark.django_db
 def test_failed_provisioning_leaves_nothing_behind(world, monkeypatch):
-    practice, job = practice_onboard(actor=world.admin, data=practice_input("delta",
-                                                                            npi_seed=100000011))
+    practice, job = practice_onboard(
+        actor=world.admin, data=practice_input("delta", npi_seed=100000011)
+    )
 
     def explode(schema_name):
         raise RuntimeError("disk full")

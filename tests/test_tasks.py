@@ -47,8 +47,9 @@ def test_real_worker_runs_task_in_the_senders_practice(world, django_db_blocker)
             with schema_context(practice.schema_name):
                 cache.delete(SUMMARY_CACHE_KEY)
         app.control.purge()  # messages a previous, interrupted run may have left
-        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING",
-                          shutdown_timeout=10):
+        with start_worker(
+            app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10
+        ):
             with schema_context(world.a.schema_name):
                 summary = practice_summary_refresh.delay().get(timeout=30)
                 assert cache.get(SUMMARY_CACHE_KEY) == summary

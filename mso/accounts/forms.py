@@ -12,8 +12,9 @@ from .scopes import SCOPE_CHOICES
 class HostAuthenticationForm(AuthenticationForm):
     """Sign-in that also checks the user belongs on this host."""
 
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(
-        attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -21,11 +22,12 @@ class HostAuthenticationForm(AuthenticationForm):
         if practice is not None:
             if not policy.can(user, policy.Action.PRACTICE_VIEW, practice):
                 raise forms.ValidationError(
-                    f"Your account has no access to {practice.name}.", code="no_access")
+                    f"Your account has no access to {practice.name}.", code="no_access"
+                )
         elif not policy.mso_roles(user):
             raise forms.ValidationError(
-                "This is the MSO portal. Sign in at your practice's own address.",
-                code="not_mso")
+                "This is the MSO portal. Sign in at your practice's own address.", code="not_mso"
+            )
 
 
 class InvitationForm(forms.Form):
@@ -39,7 +41,8 @@ class InvitationForm(forms.Form):
         if practice is not None:
             del self.fields["practice"]
             self.fields["role"].choices = [
-                (r, Role(r).label) for r in policy.grantable_roles(user, practice)]
+                (r, Role(r).label) for r in policy.grantable_roles(user, practice)
+            ]
         else:
             visible = policy.visible_practice_ids(user)
             queryset = Practice.objects.tenants().ready()
@@ -58,10 +61,12 @@ class InvitationAcceptForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What uses this token, e.g. 'EHR sync'.")
     user = forms.ChoiceField(label="Integrator", choices=())
-    scopes = forms.MultipleChoiceField(choices=SCOPE_CHOICES,
-                                       widget=forms.CheckboxSelectMultiple)
-    expires_at = forms.DateTimeField(required=False, help_text="Optional, e.g. 2027-06-30 17:00",
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scopes = forms.MultipleChoiceField(choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple)
+    expires_at = forms.DateTimeField(
+        required=False,
+        help_text="Optional, e.g. 2027-06-30 17:00",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     def __init__(self, *args, integrators, **kwargs):
         super().__init__(*args, **kwargs)

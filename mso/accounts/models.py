@@ -46,7 +46,7 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email)
+        return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
 class Membership(models.Model):
@@ -54,12 +54,14 @@ class Membership(models.Model):
     tenant, which gives them every practice."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    practice = models.ForeignKey("tenancy.Practice", on_delete=models.CASCADE,
-                                 related_name="memberships")
+    practice = models.ForeignKey(
+        "tenancy.Practice", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["practice__name", "user__email"]
@@ -75,16 +77,18 @@ class Invitation(models.Model):
     """An invitation to join a practice in a role; the secret is stored only as a hash."""
 
     email = models.EmailField()
-    practice = models.ForeignKey("tenancy.Practice", on_delete=models.CASCADE,
-                                 related_name="invitations")
+    practice = models.ForeignKey(
+        "tenancy.Practice", on_delete=models.CASCADE, related_name="invitations"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
+    accepted_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -100,8 +104,9 @@ class Invitation(models.Model):
 class ApiToken(models.Model):
     """An integrator's key: bound to one practice and a set of scopes, stored hashed."""
 
-    practice = models.ForeignKey("tenancy.Practice", on_delete=models.CASCADE,
-                                 related_name="api_tokens")
+    practice = models.ForeignKey(
+        "tenancy.Practice", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, unique=True)

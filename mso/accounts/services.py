@@ -51,11 +51,21 @@ def membership_grant(*, actor, user: User, practice, role: str) -> Membership:
         previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
-        audit_record(actor=actor, action="membership.change", obj=membership, practice=practice,
-                     changes={"role": [previous, role]})
+        audit_record(
+            actor=actor,
+            action="membership.change",
+            obj=membership,
+            practice=practice,
+            changes={"role": [previous, role]},
+        )
     elif created:
-        audit_record(actor=actor, action="membership.grant", obj=membership, practice=practice,
-                     changes={"role": role, "user": user.email})
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            practice=practice,
+            changes={"role": role, "user": user.email},
+        )
     policy.forget(user)
     return membership
 
@@ -67,8 +77,13 @@ def membership_revoke(*, actor, membership: Membership) -> None:
         raise AccountsError("You cannot remove this member.")
     if membership.user_id == actor.pk:
         raise AccountsError("You cannot remove your own membership.")
-    audit_record(actor=actor, action="membership.revoke", obj=membership, practice=practice,
-                 changes={"role": membership.role, "user": membership.user.email})
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        practice=practice,
+        changes={"role": membership.role, "user": membership.user.email},
+    )
     ApiToken.objects.filter(user=membership.user, practice=practice, revoked_at=None).update(
         revoked_at=timezone.now()
     )
@@ -85,17 +100,29 @@ def invitation_create(*, actor, email: str, practice, role: str) -> tuple[Invita
         raise AccountsError({"email": ["This person is already a member of this practice."]})
     secret, secret_hash = new_invitation_secret()
     invitation = Invitation.objects.create(
-        email=email, practice=practice, role=role, token_hash=secret_hash, invited_by=actor,
+        email=email,
+        practice=practice,
+        role=role,
+        token_hash=secret_hash,
+        invited_by=actor,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    audit_record(actor=actor, action="invitation.create", obj=invitation, practice=practice,
-                 changes={"email": email, "role": role})
+    audit_record(
+        actor=actor,
+        action="invitation.create",
+        obj=invitation,
+        practice=practice,
+        changes={"email": email, "role": role},
+    )
     return invitation, secret
 
 
 def invitation_find(*, secret: str) -> Invitation | None:
-    invitation = (Invitation.objects.select_related("practice", "invited_by")
-                  .filter(token_hash=digest(secret)).first())
+    invitation = (
+        Invitation.objects.select_related("practice", "invited_by")
+        .filter(token_hash=digest(secret))
+        .first()
+    )
     return invitation if invitation and invitation.is_open else None
 
 
@@ -111,33 +138,42 @@ def invitation_accept(*, secret: str, password: str, full_name: str = "") -> Mem
             validate_password(password, User(email=invitation.email, full_name=full_name))
         except ValidationError as exc:
             raise AccountsError({"password": list(exc.messages)}) from exc
-        user = User.objects.create_user(email=invitation.email, password=password,
-                                        full_name=full_name)
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name
+        )
         audit_record(actor=user, action="user.create", obj=user, practice=None)
     elif not user.check_password(password):
         raise AccountsError({"password": ["Enter the password of your existing account."]})
     membership, _ = Membership.objects.update_or_create(
-        user=user, practice=invitation.practice,
+        user=user,
+        practice=invitation.practice,
         defaults={"role": invitation.role, "created_by": invitation.invited_by},
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    audit_record(actor=user, action="invitation.accept", obj=invitation,
-                 practice=invitation.practice, changes={"role": invitation.role})
+    audit_record(
+        actor=user,
+        action="invitation.accept",
+        obj=invitation,
+        practice=invitation.practice,
+        changes={"role": invitation.role},
+    )
     return membership
 
 
 @transaction.atomic
-def token_create(*, actor, practice, user: User, name: str, scopes: list[str],
-                 expires_at=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor, practice, user: User, name: str, scopes: list[str], expires_at=None
+) -> tuple[ApiToken, str]:
     """Issue a token for an integrator of `practice`. The plain token is returned once."""
     errors: dict[str, list[str]] = {}
     if not policy.can(actor, policy.Action.TOKEN_MANAGE, practice):
         raise AccountsError("You cannot issue API tokens for this practice.")
-    if policy.role_in(user, practice) != Role.INTEGRATOR or user.memberships.filter(
-        role__in=MSO_ROLES
-    ).exists():
+    if (
+        policy.role_in(user, practice) != Role.INTEGRATOR
+        or user.memberships.filter(role__in=MSO_ROLES).exists()
+    ):
         errors["user"] = ["Tokens are issued to an integrator member of this practice."]
     if not name.strip():
         errors["name"] = ["Give the token a name that says what uses it."]
@@ -151,11 +187,22 @@ def token_create(*, actor, practice, user: User, name: str, scopes: list[str],
         raise AccountsError(errors)
     plain, prefix, key_hash = new_token()
     token = ApiToken.objects.create(
-        practice=practice, user=user, name=name.strip(), prefix=prefix, key_hash=key_hash,
-        scopes=sorted(set(scopes)), created_by=actor, expires_at=expires_at,
+        practice=practice,
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=key_hash,
+        scopes=sorted(set(scopes)),
+        created_by=actor,
+        expires_at=expires_at,
     )
-    audit_record(actor=actor, action="token.create", obj=token, practice=practice,
-                 changes={"scopes": token.scopes, "user": user.email})
+    audit_record(
+        actor=actor,
+        action="token.create",
+        obj=token,
+        practice=practice,
+        changes={"scopes": token.scopes, "user": user.email},
+    )
     return token, plain
 
 
@@ -176,7 +223,7 @@ def token_authenticate(*, presented: str) -> ApiToken | None:
     prefix = split_token(presented)
     if prefix is None:
         return None
-    token = (ApiToken.objects.select_related("user", "practice").filter(prefix=prefix).first())
+    token = ApiToken.objects.select_related("user", "practice").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.key_hash, digest(presented)):
         return None
     if not token.is_active or not token.user.is_active:
@@ -196,16 +243,25 @@ def handoff_create(*, user: User, practice) -> str:
     if not policy.can(user, policy.Action.PRACTICE_VIEW, practice):
         raise AccountsError("You have no access to this practice.")
     secret, secret_hash = new_invitation_secret()
-    SignInHandoff.objects.create(nonce=secret_hash, user=user, practice=practice,
-                                 expires_at=timezone.now() + HANDOFF_LIFETIME)
+    SignInHandoff.objects.create(
+        nonce=secret_hash,
+        user=user,
+        practice=practice,
+        expires_at=timezone.now() + HANDOFF_LIFETIME,
+    )
     return secret
 
 
 @transaction.atomic
 def handoff_redeem(*, secret: str, practice) -> User | None:
-    handoff = (SignInHandoff.objects.select_for_update().select_related("user")
-               .filter(nonce=digest(secret), practice=practice, used_at=None,
-                       expires_at__gt=timezone.now()).first())
+    handoff = (
+        SignInHandoff.objects.select_for_update()
+        .select_related("user")
+        .filter(
+            nonce=digest(secret), practice=practice, used_at=None, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
     if handoff is None or not policy.can(handoff.user, policy.Action.PRACTICE_VIEW, practice):
         return None
     handoff.used_at = timezone.now()

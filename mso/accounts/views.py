@@ -35,8 +35,12 @@ class SignInView(LoginView):
 
     def form_valid(self, form):
         _sign_in(self.request, form.get_user())
-        audit_record(actor=form.get_user(), action="session.sign_in", object_type="session",
-                     practice=request_practice(self.request))
+        audit_record(
+            actor=form.get_user(),
+            action="session.sign_in",
+            object_type="session",
+            practice=request_practice(self.request),
+        )
         return redirect(self.get_success_url())
 
 
@@ -56,8 +60,10 @@ def invitation_accept(request, secret):
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept(
-                secret=secret, password=form.cleaned_data["password"],
-                full_name=form.cleaned_data["full_name"])
+                secret=secret,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            )
         except FieldErrors as exc:
             apply_errors(form, exc.errors)
         else:
@@ -66,8 +72,9 @@ def invitation_accept(request, secret):
                 messages.success(request, f"Welcome to {membership.practice.name}.")
                 return redirect("home")
             return redirect("login")
-    return render(request, "accounts/invitation_accept.html",
-                  {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 def handoff_redeem(request, secret):
@@ -91,27 +98,39 @@ def user_list(request):
 
         try:
             invitation, secret = services.invitation_create(
-                actor=request.user, email=form.cleaned_data["email"],
-                practice=form.cleaned_data["practice"], role=form.cleaned_data["role"])
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                practice=form.cleaned_data["practice"],
+                role=form.cleaned_data["role"],
+            )
         except FieldErrors as exc:
             apply_errors(form, exc.errors)
         else:
             invitation_url = invitation_link(request, invitation, secret)
             messages.success(request, f"Invitation created for {invitation.email}.")
             form = InvitationForm(user=request.user)
-    return render(request, "accounts/user_list.html", {
-        "users": user_directory(), "form": form, "invitation_url": invitation_url,
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "users": user_directory(),
+            "form": form,
+            "invitation_url": invitation_url,
+        },
+    )
 
 
 @require(Action.AUDIT_VIEW)
 def audit_list(request):
     events = AuditEvent.objects.all()
-    filters = {"actor_label__icontains": request.GET.get("actor", ""),
-               "action__startswith": request.GET.get("action", ""),
-               "practice_schema": request.GET.get("practice", "")}
+    filters = {
+        "actor_label__icontains": request.GET.get("actor", ""),
+        "action__startswith": request.GET.get("action", ""),
+        "practice_schema": request.GET.get("practice", ""),
+    }
     for lookup, value in filters.items():
         if value:
             events = events.filter(**{lookup: value})
-    return render(request, "accounts/audit_list.html",
-                  {"events": events[:200], "filters": request.GET})
+    return render(
+        request, "accounts/audit_list.html", {"events": events[:200], "filters": request.GET}
+    )

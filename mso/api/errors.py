@@ -50,8 +50,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(response.data if isinstance(response.data, dict)
-                          else {"non_field_errors": response.data})
+        errors = _flatten(
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
         response.data = error_body("Invalid input.", errors)
         response.status_code = status.HTTP_400_BAD_REQUEST
     else:

@@ -9,8 +9,11 @@ urlpatterns = [
     path("practices/", tenancy.PracticeListApi.as_view(), name="api-practice-list"),
     path("practices/<int:pk>/", tenancy.PracticeDetailApi.as_view(), name="api-practice-detail"),
     path("memberships/", accounts.MembershipListApi.as_view(), name="api-membership-list"),
-    path("memberships/<int:pk>/", accounts.MembershipDetailApi.as_view(),
-         name="api-membership-detail"),
+    path(
+        "memberships/<int:pk>/",
+        accounts.MembershipDetailApi.as_view(),
+        name="api-membership-detail",
+    ),
     path("invitations/", accounts.InvitationCreateApi.as_view(), name="api-invitation-create"),
     path("jobs/<uuid:job_id>/", JobDetailApi.as_view(), name="api-job-detail"),
 ]

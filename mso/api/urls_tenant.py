@@ -9,8 +9,11 @@ urlpatterns = [
     path("me/", accounts.MeApi.as_view(), name="api-me"),
     path("practice/", tenancy.CurrentPracticeApi.as_view(), name="api-practice-current"),
     path("memberships/", accounts.MembershipListApi.as_view(), name="api-membership-list"),
-    path("memberships/<int:pk>/", accounts.MembershipDetailApi.as_view(),
-         name="api-membership-detail"),
+    path(
+        "memberships/<int:pk>/",
+        accounts.MembershipDetailApi.as_view(),
+        name="api-membership-detail",
+    ),
     path("invitations/", accounts.InvitationCreateApi.as_view(), name="api-invitation-create"),
     path("tokens/", accounts.TokenListApi.as_view(), name="api-token-list"),
     path("tokens/<int:pk>/revoke/", accounts.TokenRevokeApi.as_view(), name="api-token-revoke"),

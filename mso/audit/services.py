@@ -78,5 +78,6 @@ def audit_record(
 
 def audit_read(*, actor, obj, practice=None) -> AuditEvent:
     """Record that `actor` viewed a patient-level record."""
-    return audit_record(actor=actor, action=f"{obj._meta.model_name}.view", obj=obj,
-                        practice=practice)
+    return audit_record(
+        actor=actor, action=f"{obj._meta.model_name}.view", obj=obj, practice=practice
+    )

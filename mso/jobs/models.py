@@ -19,8 +19,9 @@ FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
 class JobRun(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=80)
-    practice = models.ForeignKey("tenancy.Practice", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="jobs")
+    practice = models.ForeignKey(
+        "tenancy.Practice", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
     # Kept beside the FK so a job about a practice that was rolled back still says which.
     practice_label = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -29,8 +30,9 @@ class JobRun(models.Model):
     error = models.TextField(blank=True)
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

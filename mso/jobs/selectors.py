@@ -11,7 +11,8 @@ def job_visible(*, user, practice, job_id, token=None) -> JobRun | None:
         return None
     if practice is not None:
         ok = job.practice_id == practice.pk and policy.can(
-            user, policy.Action.JOB_VIEW, practice, token=token)
+            user, policy.Action.JOB_VIEW, practice, token=token
+        )
         return job if ok else None
     if not policy.can(user, policy.Action.PORTAL_ACCESS):
         return None

@@ -23,19 +23,25 @@ def job_start(*, job_id) -> None:
 
 
 def job_progress(*, job_id, percent: int, message: str) -> None:
-    JobRun.objects.filter(pk=job_id).update(progress=max(0, min(99, percent)),
-                                            message=message[:300])
+    JobRun.objects.filter(pk=job_id).update(
+        progress=max(0, min(99, percent)), message=message[:300]
+    )
 
 
 def job_succeed(*, job_id, message: str, result: dict | None = None) -> None:
     JobRun.objects.filter(pk=job_id).update(
-        status=JobStatus.SUCCEEDED, progress=100, message=message[:300],
-        result=result or {}, finished_at=timezone.now(),
+        status=JobStatus.SUCCEEDED,
+        progress=100,
+        message=message[:300],
+        result=result or {},
+        finished_at=timezone.now(),
     )
 
 
 def job_fail(*, job_id, message: str, error: str) -> None:
     JobRun.objects.filter(pk=job_id).update(
-        status=JobStatus.FAILED, message=message[:300], error=error,
+        status=JobStatus.FAILED,
+        message=message[:300],
+        error=error,
         finished_at=timezone.now(),
     )

@@ -14,9 +14,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 MSO_BASE_DOMAIN = env("MSO_BASE_DOMAIN", default="localhost")
 # Strict host list: the base domain and its sub-domains only. Unknown sub-domains
 # pass ALLOWED_HOSTS but get 404 from the tenant middleware.
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=[MSO_BASE_DOMAIN, f".{MSO_BASE_DOMAIN}"]
-)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[MSO_BASE_DOMAIN, f".{MSO_BASE_DOMAIN}"])
 
 SHARED_APPS = [
     "django_tenants",
@@ -112,8 +110,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -177,7 +177,7 @@ SPECTACULAR_SETTINGS = {
         "REST API of the MSO platform. Practice endpoints are served on the practice host "
         "(`<slug>.<base domain>`) and authenticate with a practice-bound token "
         "(`Authorization: Token mso_...`) or a session. MSO endpoints are served on the base "
-        "domain. Errors are `{\"detail\": ..., \"errors\": {field: [messages]}}`."
+        'domain. Errors are `{"detail": ..., "errors": {field: [messages]}}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -214,8 +214,11 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain",
-                    "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

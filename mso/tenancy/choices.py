@@ -14,7 +14,21 @@ class PracticeStatus(models.TextChoices):
 
 
 # Sub-domains and schema names a practice may never take.
-RESERVED_SLUGS = frozenset({
-    "www", "api", "admin", "app", "mso", "portal", "static", "media", "mail", "public",
-    "information-schema", "tpl-practice", "test", "demo-template",
-})
+RESERVED_SLUGS = frozenset(
+    {
+        "www",
+        "api",
+        "admin",
+        "app",
+        "mso",
+        "portal",
+        "static",
+        "media",
+        "mail",
+        "public",
+        "information-schema",
+        "tpl-practice",
+        "test",
+        "demo-template",
+    }
+)

@@ -41,18 +41,43 @@ class DemoPractice:
 
 
 DEMO_PRACTICES = (
-    DemoPractice("lakeside", "Lakeside Family Medicine, P.C.", "NY", "131234567", 123456780,
-                 (("Dr. Amara Okafor", "NY", "60"), ("Dr. Daniel Weiss", "NJ", "40")),
-                 (("Lakeside Main Clinic", "120 Harbor Rd", "Rochester", "14604"),
-                  ("Lakeside East", "88 Ridge Ave", "Penfield", "14526"))),
-    DemoPractice("desert-bloom", "Desert Bloom Pediatrics, P.C.", "AZ", "861234567", 223456780,
-                 (("Dr. Lucia Herrera", "AZ", "100"),),
-                 (("Desert Bloom Pediatrics", "4500 N Central Ave", "Phoenix", "85012"),)),
-    DemoPractice("blue-ridge", "Blue Ridge Cardiology, P.C.", "NC", "561234567", 323456780,
-                 (("Dr. Samuel Carter", "NC", "50"), ("Dr. Priya Raman", "NC", "30"),
-                  ("Dr. Owen Blake", "VA", "20")),
-                 (("Blue Ridge Heart Center", "17 Mountain View Dr", "Asheville", "28801"),
-                  ("Blue Ridge Boone Office", "300 King St", "Boone", "28607"))),
+    DemoPractice(
+        "lakeside",
+        "Lakeside Family Medicine, P.C.",
+        "NY",
+        "131234567",
+        123456780,
+        (("Dr. Amara Okafor", "NY", "60"), ("Dr. Daniel Weiss", "NJ", "40")),
+        (
+            ("Lakeside Main Clinic", "120 Harbor Rd", "Rochester", "14604"),
+            ("Lakeside East", "88 Ridge Ave", "Penfield", "14526"),
+        ),
+    ),
+    DemoPractice(
+        "desert-bloom",
+        "Desert Bloom Pediatrics, P.C.",
+        "AZ",
+        "861234567",
+        223456780,
+        (("Dr. Lucia Herrera", "AZ", "100"),),
+        (("Desert Bloom Pediatrics", "4500 N Central Ave", "Phoenix", "85012"),),
+    ),
+    DemoPractice(
+        "blue-ridge",
+        "Blue Ridge Cardiology, P.C.",
+        "NC",
+        "561234567",
+        323456780,
+        (
+            ("Dr. Samuel Carter", "NC", "50"),
+            ("Dr. Priya Raman", "NC", "30"),
+            ("Dr. Owen Blake", "VA", "20"),
+        ),
+        (
+            ("Blue Ridge Heart Center", "17 Mountain View Dr", "Asheville", "28801"),
+            ("Blue Ridge Boone Office", "300 King St", "Boone", "28607"),
+        ),
+    ),
 )
 
 
@@ -71,11 +96,16 @@ def _user(email: str, full_name: str) -> User:
 def ensure_portal() -> Practice:
     portal, _ = Practice.objects.get_or_create(
         schema_name="public",
-        defaults={"kind": PracticeKind.PORTAL, "name": "Meridian MSO", "slug": "portal",
-                  "status": PracticeStatus.READY},
+        defaults={
+            "kind": PracticeKind.PORTAL,
+            "name": "Meridian MSO",
+            "slug": "portal",
+            "status": PracticeStatus.READY,
+        },
     )
-    Domain.objects.get_or_create(domain=settings.MSO_BASE_DOMAIN,
-                                 defaults={"tenant": portal, "is_primary": True})
+    Domain.objects.get_or_create(
+        domain=settings.MSO_BASE_DOMAIN, defaults={"tenant": portal, "is_primary": True}
+    )
     return portal
 
 
@@ -97,35 +127,57 @@ def seed(*, today: date) -> dict:
     ensure_portal()
     admin = _user(_email(Role.MSO_ADMIN), "Morgan Ellis")
     office = _ensure_tenant(
-        data=PracticeInput(name="Meridian MSO back office", slug=MSO_SLUG, state="NY",
-                           group_npi="", tin=""),
-        kind=PracticeKind.MSO, actor=None)
+        data=PracticeInput(
+            name="Meridian MSO back office", slug=MSO_SLUG, state="NY", group_npi="", tin=""
+        ),
+        kind=PracticeKind.MSO,
+        actor=None,
+    )
     _grant(admin, office, Role.MSO_ADMIN)
     staff = _user(_email(Role.MSO_STAFF), "Jordan Reyes")
     expiry = date(today.year + 2, 12, 31)
     for demo in DEMO_PRACTICES:
         data = PracticeInput(
-            name=demo.name, slug=demo.slug, state=demo.state, group_npi=demo_npi(demo.npi_seed),
+            name=demo.name,
+            slug=demo.slug,
+            state=demo.state,
+            group_npi=demo_npi(demo.npi_seed),
             tin=demo.tin,
-            owners=[OwnerInput(full_name=name, license_state=state,
-                               license_number=f"{state}-{demo.npi_seed % 100000 + i:06d}",
-                               license_expiry=expiry, share_percent=Decimal(share),
-                               npi=demo_npi(demo.npi_seed + i + 1))
-                    for i, (name, state, share) in enumerate(demo.owners)],
+            owners=[
+                OwnerInput(
+                    full_name=name,
+                    license_state=state,
+                    license_number=f"{state}-{demo.npi_seed % 100000 + i:06d}",
+                    license_expiry=expiry,
+                    share_percent=Decimal(share),
+                    npi=demo_npi(demo.npi_seed + i + 1),
+                )
+                for i, (name, state, share) in enumerate(demo.owners)
+            ],
         )
         practice = _ensure_tenant(data=data, kind=PracticeKind.PRACTICE, actor=admin)
         _grant(staff, practice, Role.MSO_STAFF)
-        for role, person in ((Role.PRACTICE_MANAGER, "Casey Morgan"),
-                             (Role.PROVIDER, demo.owners[0][0]),
-                             (Role.INTEGRATOR, "EHR Integration")):
+        for role, person in (
+            (Role.PRACTICE_MANAGER, "Casey Morgan"),
+            (Role.PROVIDER, demo.owners[0][0]),
+            (Role.INTEGRATOR, "EHR Integration"),
+        ):
             _grant(_user(_email(role, demo.slug), f"{person} ({demo.slug})"), practice, role)
         with schema_context(practice.schema_name), transaction.atomic():
             for name, street, city, zip_code in demo.locations:
                 if not Location.objects.filter(name=name).exists():
-                    location_create(actor=admin, data={
-                        "name": name, "address_line1": street, "city": city,
-                        "state": demo.state, "zip_code": zip_code, "place_of_service": "11",
-                        "phone": "555-0100"})
+                    location_create(
+                        actor=admin,
+                        data={
+                            "name": name,
+                            "address_line1": street,
+                            "city": city,
+                            "state": demo.state,
+                            "zip_code": zip_code,
+                            "place_of_service": "11",
+                            "phone": "555-0100",
+                        },
+                    )
     account_services.policy.forget(admin)
     return listing()
 
@@ -134,18 +186,36 @@ def listing(base_url: str = "") -> dict:
     port = base_url or "http://{host}:8000"
     practices = Practice.objects.practices().order_by("name")
     signins = [
-        {"email": _email(Role.MSO_ADMIN), "password": DEMO_PASSWORD, "role": "mso_admin",
-         "host": port.format(host=settings.MSO_BASE_DOMAIN)},
-        {"email": _email(Role.MSO_STAFF), "password": DEMO_PASSWORD, "role": "mso_staff",
-         "host": port.format(host=settings.MSO_BASE_DOMAIN)},
+        {
+            "email": _email(Role.MSO_ADMIN),
+            "password": DEMO_PASSWORD,
+            "role": "mso_admin",
+            "host": port.format(host=settings.MSO_BASE_DOMAIN),
+        },
+        {
+            "email": _email(Role.MSO_STAFF),
+            "password": DEMO_PASSWORD,
+            "role": "mso_staff",
+            "host": port.format(host=settings.MSO_BASE_DOMAIN),
+        },
     ]
     entries = []
     for practice in practices:
         url = port.format(host=f"{practice.slug}.{settings.MSO_BASE_DOMAIN}")
-        entries.append({"slug": practice.slug, "name": practice.name, "url": url,
-                        "status": practice.status})
+        entries.append(
+            {"slug": practice.slug, "name": practice.name, "url": url, "status": practice.status}
+        )
         for role in (Role.PRACTICE_MANAGER, Role.PROVIDER, Role.INTEGRATOR):
-            signins.append({"email": _email(role, practice.slug), "password": DEMO_PASSWORD,
-                            "role": str(role), "host": url})
-    return {"portal": port.format(host=settings.MSO_BASE_DOMAIN), "practices": entries,
-            "signins": signins}
+            signins.append(
+                {
+                    "email": _email(role, practice.slug),
+                    "password": DEMO_PASSWORD,
+                    "role": str(role),
+                    "host": url,
+                }
+            )
+    return {
+        "portal": port.format(host=settings.MSO_BASE_DOMAIN),
+        "practices": entries,
+        "signins": signins,
+    }

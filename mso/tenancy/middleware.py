@@ -22,8 +22,12 @@ class PracticeTenantMiddleware(TenantMainMiddleware):
         if tenant.kind != PracticeKind.PORTAL and tenant.status != PracticeStatus.READY:
             connection.set_schema_to_public()
             if tenant.status == PracticeStatus.PROVISIONING:
-                return render(request, "errors/503_provisioning.html",
-                              {"current_practice": tenant}, status=503)
+                return render(
+                    request,
+                    "errors/503_provisioning.html",
+                    {"current_practice": tenant},
+                    status=503,
+                )
             raise Http404("This practice is not available.")
         return None
 

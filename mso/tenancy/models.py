@@ -27,15 +27,17 @@ class Practice(TenantMixin):
     auto_create_schema = False
     auto_drop_schema = False
 
-    kind = models.CharField(max_length=16, choices=PracticeKind.choices,
-                            default=PracticeKind.PRACTICE)
+    kind = models.CharField(
+        max_length=16, choices=PracticeKind.choices, default=PracticeKind.PRACTICE
+    )
     name = models.CharField("legal name", max_length=200)
     slug = models.SlugField(max_length=40, unique=True)
     state = models.CharField(max_length=2, choices=STATE_CHOICES, blank=True)
     group_npi = models.CharField("group NPI", max_length=10, blank=True)
     tin = models.CharField("TIN", max_length=9, blank=True)
-    status = models.CharField(max_length=16, choices=PracticeStatus.choices,
-                              default=PracticeStatus.PROVISIONING)
+    status = models.CharField(
+        max_length=16, choices=PracticeStatus.choices, default=PracticeStatus.PROVISIONING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
 
@@ -82,8 +84,9 @@ class Owner(models.Model):
         ordering = ["-share_percent", "full_name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(share_percent__gt=Decimal("0"),
-                                   share_percent__lte=Decimal("100")),
+                condition=models.Q(
+                    share_percent__gt=Decimal("0"), share_percent__lte=Decimal("100")
+                ),
                 name="owner_share_between_0_and_100",
             ),
         ]

@@ -82,8 +82,13 @@ def migrate_schema_default(schema_name: str, *, verbosity: int = 0) -> None:
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {_q(schema_name)}")
-    call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False,
-                 verbosity=verbosity)
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        schema_name=schema_name,
+        interactive=False,
+        verbosity=verbosity,
+    )
     connection.set_schema_to_public()
 
 
@@ -183,8 +188,9 @@ def plan_build(template: str) -> ClonePlan:
         # pg_get_indexdef always qualifies the table; drop the template's name so the
         # statement applies to whichever schema is first on the search path.
         plan.indexes = [
-            row[0].replace(f" ON {template}.", " ON ", 1).replace(
-                f" ON ONLY {template}.", " ON ONLY ", 1)
+            row[0]
+            .replace(f" ON {template}.", " ON ", 1)
+            .replace(f" ON ONLY {template}.", " ON ONLY ", 1)
             for row in cursor.fetchall()
         ]
         cursor.execute(

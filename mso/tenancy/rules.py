@@ -102,7 +102,8 @@ def ownership_errors(owners: list[OwnerInput], *, practice_state: str, as_of: da
             f"Ownership shares must total exactly 100%; they total {total.normalize():f}%."
         )
     licensed_here = [
-        o for o in owners
+        o
+        for o in owners
         if o.license_state == practice_state and o.license_expiry and o.license_expiry >= as_of
     ]
     if practice_state and not licensed_here:

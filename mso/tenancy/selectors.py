@@ -7,9 +7,11 @@ from .models import Owner, Practice
 
 def practice_list(*, user) -> QuerySet[Practice]:
     """Practices (and the MSO back office) the user may see on the MSO portal."""
-    queryset = (Practice.objects.tenants()
-                .prefetch_related("domains", Prefetch("owners", queryset=Owner.objects.all()))
-                .annotate(member_count=Count("memberships", distinct=True)))
+    queryset = (
+        Practice.objects.tenants()
+        .prefetch_related("domains", Prefetch("owners", queryset=Owner.objects.all()))
+        .annotate(member_count=Count("memberships", distinct=True))
+    )
     visible = policy.visible_practice_ids(user)
     if visible is not None:
         queryset = queryset.filter(pk__in=visible)

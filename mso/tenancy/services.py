@@ -25,9 +25,10 @@ def practice_host(slug: str) -> str:
 
 
 def _check_unique(data: PracticeInput, errors) -> None:
-    if Practice.objects.filter(slug=data.slug).exists() or Domain.objects.filter(
-        domain=practice_host(data.slug)
-    ).exists():
+    if (
+        Practice.objects.filter(slug=data.slug).exists()
+        or Domain.objects.filter(domain=practice_host(data.slug)).exists()
+    ):
         errors.practice.setdefault("slug", []).append("This sub-domain is already taken.")
     if data.group_npi and Practice.objects.filter(group_npi=data.group_npi).exists():
         errors.practice.setdefault("group_npi", []).append(
@@ -42,8 +43,9 @@ def practice_validate(data: PracticeInput):
 
 
 @transaction.atomic
-def practice_onboard(*, actor, data: PracticeInput,
-                     kind: str = PracticeKind.PRACTICE) -> tuple[Practice, JobRun]:
+def practice_onboard(
+    *, actor, data: PracticeInput, kind: str = PracticeKind.PRACTICE
+) -> tuple[Practice, JobRun]:
     """Record a new practice (status provisioning) and queue the creation of its schema.
     Invalid input raises OnboardingError and writes nothing."""
     errors = practice_validate(data)
@@ -55,22 +57,45 @@ def practice_onboard(*, actor, data: PracticeInput,
     if errors:
         raise OnboardingError(errors)
     practice = Practice.objects.create(
-        kind=kind, name=data.name.strip(), slug=data.slug,
-        schema_name=schema_name_for(data.slug), state=data.state, group_npi=data.group_npi,
-        tin=normalize_tin(data.tin), status=PracticeStatus.PROVISIONING,
+        kind=kind,
+        name=data.name.strip(),
+        slug=data.slug,
+        schema_name=schema_name_for(data.slug),
+        state=data.state,
+        group_npi=data.group_npi,
+        tin=normalize_tin(data.tin),
+        status=PracticeStatus.PROVISIONING,
     )
     Domain.objects.create(domain=practice_host(data.slug), tenant=practice, is_primary=True)
     Owner.objects.bulk_create(
-        Owner(practice=practice, full_name=o.full_name.strip(), npi=o.npi,
-              license_state=o.license_state, license_number=o.license_number.strip(),
-              license_expiry=o.license_expiry, share_percent=o.share_percent)
+        Owner(
+            practice=practice,
+            full_name=o.full_name.strip(),
+            npi=o.npi,
+            license_state=o.license_state,
+            license_number=o.license_number.strip(),
+            license_expiry=o.license_expiry,
+            share_percent=o.share_percent,
+        )
         for o in data.owners
     )
-    job = job_create(kind=PROVISION_JOB, actor=actor, practice=practice,
-                     params={"practice_id": practice.pk, "slug": practice.slug})
-    audit_record(actor=actor, action="practice.onboard", obj=practice, practice=practice,
-                 changes={"slug": practice.slug, "state": practice.state,
-                          "owners": [o.full_name for o in data.owners]})
+    job = job_create(
+        kind=PROVISION_JOB,
+        actor=actor,
+        practice=practice,
+        params={"practice_id": practice.pk, "slug": practice.slug},
+    )
+    audit_record(
+        actor=actor,
+        action="practice.onboard",
+        obj=practice,
+        practice=practice,
+        changes={
+            "slug": practice.slug,
+            "state": practice.state,
+            "owners": [o.full_name for o in data.owners],
+        },
+    )
     from .tasks import practice_provision_task
 
     transaction.on_commit(lambda: practice_provision_task.delay(str(job.pk)))
@@ -105,11 +130,17 @@ def practice_provision(*, job_id) -> None:
     except Exception as exc:
         log.exception("Provisioning %s failed", practice.slug)
         practice_discard(practice=practice, reason=str(exc))
-        job_fail(job_id=job.pk, message="Provisioning failed; nothing was kept. Try again.",
-                 error=f"{type(exc).__name__}: {exc}")
+        job_fail(
+            job_id=job.pk,
+            message="Provisioning failed; nothing was kept. Try again.",
+            error=f"{type(exc).__name__}: {exc}",
+        )
         raise
-    job_succeed(job_id=job.pk, message="Practice is ready.",
-                result={"practice_id": practice.pk, "path": path})
+    job_succeed(
+        job_id=job.pk,
+        message="Practice is ready.",
+        result={"practice_id": practice.pk, "path": path},
+    )
 
 
 @transaction.atomic
@@ -118,8 +149,9 @@ def practice_mark_ready(*, practice: Practice, path: str) -> Practice:
     practice.status = PracticeStatus.READY
     practice.ready_at = timezone.now()
     practice.save(update_fields=["status", "ready_at"])
-    audit_record(actor=None, action="practice.ready", obj=practice, practice=practice,
-                 changes={"path": path})
+    audit_record(
+        actor=None, action="practice.ready", obj=practice, practice=practice, changes={"path": path}
+    )
     return practice
 
 
@@ -130,6 +162,11 @@ def practice_discard(*, practice: Practice, reason: str) -> None:
         raise ValueError("Refusing to discard a practice that is in use.")
     connection.set_schema_to_public()
     provisioning.schema_drop(practice.schema_name)
-    audit_record(actor=None, action="practice.discard", obj=practice, practice=practice,
-                 changes={"reason": reason[:500]})
+    audit_record(
+        actor=None,
+        action="practice.discard",
+        obj=practice,
+        practice=practice,
+        changes={"reason": reason[:500]},
+    )
     Practice.objects.filter(pk=practice.pk).delete()

@@ -31,11 +31,16 @@ def portal_home(request):
         ready=Count("pk", filter=Q(kind="practice", status=PracticeStatus.READY)),
         provisioning=Count("pk", filter=Q(status=PracticeStatus.PROVISIONING)),
     )
-    return render(request, "tenancy/portal_home.html", {
-        "practices": practices[:10], "counts": counts,
-        "user_count": User.objects.filter(is_active=True).count(),
-        "can_onboard": policy.can(request.user, Action.PRACTICE_ONBOARD),
-    })
+    return render(
+        request,
+        "tenancy/portal_home.html",
+        {
+            "practices": practices[:10],
+            "counts": counts,
+            "user_count": User.objects.filter(is_active=True).count(),
+            "can_onboard": policy.can(request.user, Action.PRACTICE_ONBOARD),
+        },
+    )
 
 
 @require(Action.PRACTICE_LIST)
@@ -47,11 +52,17 @@ def practice_list_page(request):
     status = request.GET.get("status", "")
     if status:
         practices = practices.filter(status=status)
-    return render(request, "tenancy/practice_list.html", {
-        "practices": practices, "q": query, "status": status,
-        "statuses": PracticeStatus.choices,
-        "can_onboard": policy.can(request.user, Action.PRACTICE_ONBOARD),
-    })
+    return render(
+        request,
+        "tenancy/practice_list.html",
+        {
+            "practices": practices,
+            "q": query,
+            "status": status,
+            "statuses": PracticeStatus.choices,
+            "can_onboard": policy.can(request.user, Action.PRACTICE_ONBOARD),
+        },
+    )
 
 
 @require(Action.PRACTICE_ONBOARD)
@@ -79,11 +90,13 @@ def onboard_owners(request):
     if request.method == "POST" and formset.is_valid():
         owners = [f.to_input() for f in formset.forms if f.has_changed()]
         try:
-            practice, _job = practice_onboard(actor=request.user,
-                                             data=details.to_input(owners=owners))
+            practice, _job = practice_onboard(
+                actor=request.user, data=details.to_input(owners=owners)
+            )
         except OnboardingError as exc:
             ownership_errors = exc.errors.ownership + [
-                f"{name}: {m}" for name, ms in exc.errors.practice.items() for m in ms]
+                f"{name}: {m}" for name, ms in exc.errors.practice.items() for m in ms
+            ]
             changed = [f for f in formset.forms if f.has_changed()]
             for form, row in zip(changed, exc.errors.owners, strict=False):
                 for name, messages_ in row.items():
@@ -93,10 +106,16 @@ def onboard_owners(request):
             del request.session[WIZARD_KEY]
             messages.success(request, f"{practice.name} is being set up.")
             return redirect("practice-detail", pk=practice.pk)
-    return render(request, "tenancy/onboard_owners.html", {
-        "formset": formset, "details": details.cleaned_data, "step": 2,
-        "ownership_errors": ownership_errors,
-    })
+    return render(
+        request,
+        "tenancy/onboard_owners.html",
+        {
+            "formset": formset,
+            "details": details.cleaned_data,
+            "step": 2,
+            "ownership_errors": ownership_errors,
+        },
+    )
 
 
 @require(Action.PRACTICE_LIST)
@@ -104,11 +123,17 @@ def practice_detail(request, pk):
     practice = get_object_or_404(practice_list(user=request.user), pk=pk)
     job = practice.jobs.order_by("-created_at").first()
     members = practice.memberships.select_related("user").order_by("role", "user__email")
-    return render(request, "tenancy/practice_detail.html", {
-        "practice": practice, "job": job, "members": members,
-        "practice_home_url": practice_url(request, practice),
-        "can_open": policy.can(request.user, Action.PRACTICE_VIEW, practice),
-    })
+    return render(
+        request,
+        "tenancy/practice_detail.html",
+        {
+            "practice": practice,
+            "job": job,
+            "members": members,
+            "practice_home_url": practice_url(request, practice),
+            "can_open": policy.can(request.user, Action.PRACTICE_VIEW, practice),
+        },
+    )
 
 
 @require_POST
@@ -121,4 +146,3 @@ def practice_open(request, pk):
     except FieldErrors:
         raise Http404 from None
     return redirect(practice_url(request, practice, f"/accounts/handoff/{secret}/"))
-

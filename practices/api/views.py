@@ -20,8 +20,9 @@ class LocationListApi(generics.ListAPIView):
     search_fields = ["name", "city"]
     ordering_fields = ["name", "city", "created_at"]
 
-    @extend_schema(request=LocationSerializer,
-                   responses={201: LocationSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=LocationSerializer, responses={201: LocationSerializer, 400: ErrorSerializer}
+    )
     def post(self, request):
         serializer = LocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -34,12 +35,14 @@ class LocationDetailApi(generics.RetrieveAPIView):
     policy_actions = {"GET": Action.LOCATION_VIEW, "PATCH": Action.LOCATION_MANAGE}
     queryset = Location.objects.all()
 
-    @extend_schema(request=LocationSerializer,
-                   responses={200: LocationSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=LocationSerializer, responses={200: LocationSerializer, 400: ErrorSerializer}
+    )
     def patch(self, request, pk):
         location = self.get_object()
         serializer = LocationSerializer(location, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        location = services.location_update(actor=request.user, location=location,
-                                            data=serializer.validated_data)
+        location = services.location_update(
+            actor=request.user, location=location, data=serializer.validated_data
+        )
         return Response(LocationSerializer(location).data)

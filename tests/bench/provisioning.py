@@ -26,16 +26,28 @@ def _timed(action) -> float:
 def _default_create(schema_name: str) -> None:
     # django-tenants' own path: CREATE SCHEMA, then migrate_schemas for that schema.
     Practice(schema_name=schema_name, slug=schema_name).create_schema(
-        check_if_exists=False, verbosity=0)
+        check_if_exists=False, verbosity=0
+    )
 
 
 def _input(slug: str, npi_seed: int) -> PracticeInput:
     expiry = timezone.localdate().replace(year=timezone.localdate().year + 2)
     return PracticeInput(
-        name=f"Bench {slug}, P.C.", slug=slug, state="NY", group_npi=demo_npi(npi_seed),
+        name=f"Bench {slug}, P.C.",
+        slug=slug,
+        state="NY",
+        group_npi=demo_npi(npi_seed),
         tin="131234567",
-        owners=[OwnerInput(full_name="Dr. Bench", license_state="NY", license_number=slug,
-                           license_expiry=expiry, share_percent=Decimal("100"))])
+        owners=[
+            OwnerInput(
+                full_name="Dr. Bench",
+                license_state="NY",
+                license_number=slug,
+                license_expiry=expiry,
+                share_percent=Decimal("100"),
+            )
+        ],
+    )
 
 
 def _ready_via_clone(index: int) -> None:
@@ -57,18 +69,23 @@ def run() -> None:
     provisioning.template_ensure()
     provisioning.schema_clone("bench_warmup")  # builds the cached plan once, as a worker does
 
-    schema_default = [_timed(lambda i=i: _default_create(f"bench_default_{i}"))
-                      for i in range(RUNS)]
-    schema_clone = [_timed(lambda i=i: provisioning.schema_clone(f"bench_clone_{i}"))
-                    for i in range(RUNS)]
+    schema_default = [
+        _timed(lambda i=i: _default_create(f"bench_default_{i}")) for i in range(RUNS)
+    ]
+    schema_clone = [
+        _timed(lambda i=i: provisioning.schema_clone(f"bench_clone_{i}")) for i in range(RUNS)
+    ]
     ready_default = [_timed(lambda i=i: _ready_via_default(i)) for i in range(RUNS)]
     ready_clone = [_timed(lambda i=i: _ready_via_clone(i)) for i in range(RUNS)]
     connection.set_schema_to_public()
 
     rows = [
         ("schema only", statistics.median(schema_default), statistics.median(schema_clone)),
-        ("practice ready (onboard + schema)", statistics.median(ready_default),
-         statistics.median(ready_clone)),
+        (
+            "practice ready (onboard + schema)",
+            statistics.median(ready_default),
+            statistics.median(ready_clone),
+        ),
     ]
     print(f"Practice provisioning: median of {RUNS} runs each, same process and database")
     print(f"  {'':36}{'default (migrate)':>18}{'clone':>10}{'speed-up':>10}")

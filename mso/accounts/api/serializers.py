@@ -14,8 +14,16 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "email", "full_name", "practice", "practice_slug", "role",
-                  "created_at"]
+        fields = [
+            "id",
+            "user",
+            "email",
+            "full_name",
+            "practice",
+            "practice_slug",
+            "role",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -23,8 +31,10 @@ class MembershipCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
     practice = serializers.PrimaryKeyRelatedField(
-        queryset=Practice.objects.tenants(), required=False,
-        help_text="Portal only; on a practice host the host's practice is used.")
+        queryset=Practice.objects.tenants(),
+        required=False,
+        help_text="Portal only; on a practice host the host's practice is used.",
+    )
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
@@ -63,17 +73,30 @@ class TokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "user", "user_email", "scopes", "created_at",
-                  "expires_at", "revoked_at", "last_used_at", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "user",
+            "user_email",
+            "scopes",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "last_used_at",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
 class TokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), help_text="An integrator member of this practice.")
+        queryset=User.objects.all(), help_text="An integrator member of this practice."
+    )
     scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(SCOPES)), allow_empty=False)
+        child=serializers.ChoiceField(choices=sorted(SCOPES)), allow_empty=False
+    )
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
 

@@ -56,8 +56,10 @@ class MeApi(generics.GenericAPIView):
     def get(self, request):
         practice = request_practice(request)
         user = User.objects.prefetch_related("memberships__practice").get(pk=request.user.pk)
-        context = {"role_here": policy.role_in(user, practice) if practice else None,
-                   "token": _token(request)}
+        context = {
+            "role_here": policy.role_in(user, practice) if practice else None,
+            "token": _token(request),
+        }
         return Response(MeSerializer(user, context=context).data)
 
 
@@ -77,8 +79,10 @@ class MembershipListApi(generics.ListAPIView):
     def get_queryset(self):
         return membership_list(user=self.request.user, practice=request_practice(self.request))
 
-    @extend_schema(request=MembershipCreateSerializer,
-                   responses={201: MembershipSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=MembershipCreateSerializer,
+        responses={201: MembershipSerializer, 400: ErrorSerializer},
+    )
     def post(self, request):
         serializer = MembershipCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -86,35 +90,43 @@ class MembershipListApi(generics.ListAPIView):
         user = User.objects.filter(email__iexact=serializer.validated_data["email"]).first()
         if user is None:
             raise AccountsError({"email": ["No user has this email; send an invitation."]})
-        membership = services.membership_grant(actor=request.user, user=user, practice=practice,
-                                               role=serializer.validated_data["role"])
+        membership = services.membership_grant(
+            actor=request.user, user=user, practice=practice, role=serializer.validated_data["role"]
+        )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
 class MembershipDetailApi(generics.GenericAPIView):
     serializer_class = MembershipSerializer
-    policy_actions = {"GET": Action.MEMBERSHIP_VIEW, "PATCH": Action.MEMBERSHIP_MANAGE,
-                      "DELETE": Action.MEMBERSHIP_MANAGE}
+    policy_actions = {
+        "GET": Action.MEMBERSHIP_VIEW,
+        "PATCH": Action.MEMBERSHIP_MANAGE,
+        "DELETE": Action.MEMBERSHIP_MANAGE,
+    }
 
     portal_policy_actions = {"*": Action.PORTAL_ACCESS}
 
     def get_object(self):
-        queryset = membership_list(user=self.request.user,
-                                   practice=request_practice(self.request))
+        queryset = membership_list(user=self.request.user, practice=request_practice(self.request))
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def get(self, request, pk):
         return Response(MembershipSerializer(self.get_object()).data)
 
-    @extend_schema(request=MembershipUpdateSerializer,
-                   responses={200: MembershipSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=MembershipUpdateSerializer,
+        responses={200: MembershipSerializer, 400: ErrorSerializer},
+    )
     def patch(self, request, pk):
         membership = self.get_object()
         serializer = MembershipUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_grant(
-            actor=request.user, user=membership.user, practice=membership.practice,
-            role=serializer.validated_data["role"])
+            actor=request.user,
+            user=membership.user,
+            practice=membership.practice,
+            role=serializer.validated_data["role"],
+        )
         return Response(MembershipSerializer(membership).data)
 
     @extend_schema(responses={204: None, 400: ErrorSerializer})
@@ -137,8 +149,11 @@ class InvitationCreateApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         practice = _target_practice(request, serializer.validated_data)
         invitation, secret = services.invitation_create(
-            actor=request.user, email=serializer.validated_data["email"], practice=practice,
-            role=serializer.validated_data["role"])
+            actor=request.user,
+            email=serializer.validated_data["email"],
+            practice=practice,
+            role=serializer.validated_data["role"],
+        )
         invitation.accept_url = invitation_link(request, invitation, secret)
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -162,8 +177,9 @@ class TokenListApi(generics.ListAPIView):
             raise Http404
         return token_list(practice=practice)
 
-    @extend_schema(request=TokenCreateSerializer,
-                   responses={201: TokenCreatedSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=TokenCreateSerializer, responses={201: TokenCreatedSerializer, 400: ErrorSerializer}
+    )
     def post(self, request):
         practice = request_practice(request)
         if practice is None:
@@ -172,8 +188,13 @@ class TokenListApi(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         token, plain = services.token_create(
-            actor=request.user, practice=practice, user=data["user"], name=data["name"],
-            scopes=data["scopes"], expires_at=data.get("expires_at"))
+            actor=request.user,
+            practice=practice,
+            user=data["user"],
+            name=data["name"],
+            scopes=data["scopes"],
+            expires_at=data.get("expires_at"),
+        )
         token.token = plain
         return Response(TokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 

@@ -19,8 +19,9 @@ class JobDetailApi(GenericAPIView):
     @extend_schema(responses=JobSerializer)
     def get(self, request, job_id):
         token = request.auth if hasattr(request.auth, "scopes") else None
-        job = job_visible(user=request.user, practice=request_practice(request), job_id=job_id,
-                          token=token)
+        job = job_visible(
+            user=request.user, practice=request_practice(request), job_id=job_id, token=token
+        )
         if job is None:
             raise Http404
         return Response(JobSerializer(job).data)

@@ -10,8 +10,15 @@ from mso.tenancy.rules import OwnerInput, PracticeInput
 class OwnerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Owner
-        fields = ["id", "full_name", "npi", "license_state", "license_number", "license_expiry",
-                  "share_percent"]
+        fields = [
+            "id",
+            "full_name",
+            "npi",
+            "license_state",
+            "license_number",
+            "license_expiry",
+            "share_percent",
+        ]
 
 
 class PracticeSerializer(serializers.ModelSerializer):
@@ -21,8 +28,21 @@ class PracticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Practice
-        fields = ["id", "kind", "name", "slug", "schema_name", "state", "group_npi", "tin",
-                  "status", "created_at", "ready_at", "host", "owners"]
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "slug",
+            "schema_name",
+            "state",
+            "group_npi",
+            "tin",
+            "status",
+            "created_at",
+            "ready_at",
+            "host",
+            "owners",
+        ]
 
     def get_host(self, practice) -> str:
         domain = next(iter(practice.domains.all()), None)
@@ -55,8 +75,11 @@ class OnboardingSerializer(serializers.Serializer):
     def to_input(self) -> PracticeInput:
         data = self.validated_data
         return PracticeInput(
-            name=data["name"], slug=data["slug"], state=data["state"].upper(),
-            group_npi=data["group_npi"], tin=data["tin"],
+            name=data["name"],
+            slug=data["slug"],
+            state=data["state"].upper(),
+            group_npi=data["group_npi"],
+            tin=data["tin"],
             owners=[OwnerInput(**owner) for owner in data["owners"]],
         )
 

@@ -49,8 +49,9 @@ class PracticeListApi(generics.ListAPIView):
         try:
             practice, job = practice_onboard(actor=request.user, data=serializer.to_input())
         except OnboardingError as exc:
-            return validation_response("The practice cannot be onboarded.",
-                                       exc.errors.as_field_dict())
+            return validation_response(
+                "The practice cannot be onboarded.", exc.errors.as_field_dict()
+            )
         body = OnboardingResultSerializer({"practice": practice, "job": job}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
@@ -71,5 +72,6 @@ class CurrentPracticeApi(generics.GenericAPIView):
 
     def get(self, request):
         practice = Practice.objects.prefetch_related("domains", "owners").get(
-            pk=connection.tenant.pk)
+            pk=connection.tenant.pk
+        )
         return Response(PracticeSerializer(practice).data)

@@ -10,10 +10,16 @@ class Command(BaseCommand):
     help = "Create the demo MSO, three demo practices and one user per role (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--list-json", action="store_true",
-                            help="Only print the demo URLs and sign-ins as JSON.")
-        parser.add_argument("--base-url", default="http://{host}:8000",
-                            help="URL pattern with {host}, used in the printed links.")
+        parser.add_argument(
+            "--list-json",
+            action="store_true",
+            help="Only print the demo URLs and sign-ins as JSON.",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="http://{host}:8000",
+            help="URL pattern with {host}, used in the printed links.",
+        )
 
     def handle(self, *args, **options):
         if options["list_json"]:

@@ -1,0 +1,44 @@
+"""Operator commands: seed_demo (idempotent) and platform_init."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mso.accounts.models import Membership, User
+from mso.tenancy.models import Practice
+from practices.models import Location
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_lists_sign_ins(world):
+    call_command("seed_demo", stdout=StringIO())
+    counts = (Practice.objects.count(), User.objects.count(), Membership.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (Practice.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    out = StringIO()
+    call_command("seed_demo", "--list-json", stdout=out)
+    listing = json.loads(out.getvalue())
+    assert {p["slug"] for p in listing["practices"]} >= {"lakeside", "desert-bloom", "blue-ridge"}
+    roles = {s["role"] for s in listing["signins"]}
+    assert roles == {"mso_admin", "mso_staff", "practice_manager", "provider", "integrator"}
+    lakeside = Practice.objects.get(slug="lakeside")
+    assert lakeside.is_ready and lakeside.owners.count() == 2
+    from django_tenants.utils import schema_context
+
+    with schema_context(lakeside.schema_name):
+        assert Location.objects.count() == 2
+
+
+def test_platform_init(world, monkeypatch):
+    monkeypatch.delenv("MSO_ADMIN_PASSWORD", raising=False)
+    with pytest.raises(CommandError):
+        call_command("platform_init", "--admin-email", "first@mso.test", stdout=StringIO())
+    monkeypatch.setenv("MSO_ADMIN_PASSWORD", "A-strong-admin-pass-1")
+    call_command("platform_init", "--admin-email", "first@mso.test", stdout=StringIO())
+    call_command("platform_init", "--admin-email", "first@mso.test", stdout=StringIO())
+    user = User.objects.get(email="first@mso.test")
+    assert Membership.objects.get(user=user).role == "mso_admin"
+    assert user.check_password("A-strong-admin-pass-1")
