@@ -147,10 +147,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# form-action also allows the practice hosts: "Open practice" on the portal is a form whose
+# redirect lands on the practice's host (browsers apply form-action to redirects).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    "form-action 'self'; object-src 'none'"
+    f"form-action 'self' *.{MSO_BASE_DOMAIN}:*; object-src 'none'"
 )
 
 REST_FRAMEWORK = {

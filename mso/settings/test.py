@@ -16,3 +16,6 @@ CACHES = {
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
 # Tests use their own queue so that a developer's running worker never takes their tasks.
 CELERY_TASK_DEFAULT_QUEUE = "mso-test"
+# Threads in tests (live server, Celery worker) must not keep connections that would stop
+# the test database from being dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

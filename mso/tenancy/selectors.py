@@ -11,6 +11,7 @@ def practice_list(*, user) -> QuerySet[Practice]:
         Practice.objects.tenants()
         .prefetch_related("domains", Prefetch("owners", queryset=Owner.objects.all()))
         .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")  # Meta.ordering is not applied to GROUP BY queries
     )
     visible = policy.visible_practice_ids(user)
     if visible is not None:
