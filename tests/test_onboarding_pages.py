@@ -82,3 +82,12 @@ def test_wizard_ownership_errors_write_nothing(world, client_for):
 def test_wizard_step2_without_step1_goes_back(world, client_for):
     response = client_for(world.admin, None).get("/practices/new/owners/")
     assert response["Location"] == "/practices/new/"
+
+
+def test_progress_partial_reloads_page_when_job_succeeds(world, client_for):
+    job = world.a.jobs.get()
+    response = client_for(world.admin, None).get(
+        f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Refresh"] == "true"
+    assert "hx-trigger" not in response.content.decode()  # polling stops

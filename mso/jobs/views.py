@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from mso.tenancy.context import request_practice
 
+from .models import JobStatus
 from .selectors import job_visible
 
 
@@ -13,4 +14,8 @@ def job_progress(request, job_id):
     job = job_visible(user=request.user, practice=request_practice(request), job_id=job_id)
     if job is None:
         raise Http404
-    return render(request, "jobs/progress.html", {"job": job})
+    response = render(request, "jobs/progress.html", {"job": job})
+    if request.htmx and job.status == JobStatus.SUCCEEDED:
+        # The page around the bar (status badge, actions) is stale now: reload it.
+        response["HX-Refresh"] = "true"
+    return response
