@@ -18,6 +18,13 @@ PORTAL_NAV = [
 ]
 PRACTICE_NAV = [
     ("Practice home", "home", "home", Action.PRACTICE_VIEW),
+    ("Claims", "claim-list", "file", Action.CLAIM_VIEW),
+    ("Encounters", "encounter-list", "clipboard", Action.ENCOUNTER_VIEW),
+    ("Coding queries", "coding-query-list", "edit", Action.ENCOUNTER_VIEW),
+    ("Batches (837P)", "batch-list", "layers", Action.CLAIM_VIEW),
+    ("Acknowledgements", "acknowledgement-list", "inbox", Action.CLAIM_VIEW),
+    ("Patients", "patient-list", "user", Action.PATIENT_VIEW),
+    ("Providers", "provider-list", "briefcase", Action.PATIENT_VIEW),
     ("Locations", "location-list", "globe", Action.LOCATION_VIEW),
     ("Members", "member-list", "users", Action.MEMBERSHIP_VIEW),
     ("API tokens", "token-list", "key", Action.TOKEN_VIEW),

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from billing import views as billing
 from mso.accounts import views as accounts
 from practices import views as practices
 
@@ -17,4 +18,21 @@ urlpatterns = [
     path("members/<int:pk>/remove/", practices.member_remove, name="member-remove"),
     path("tokens/", practices.token_page, name="token-list"),
     path("tokens/<int:pk>/revoke/", practices.token_revoke, name="token-revoke"),
+    path("providers/", practices.provider_list, name="provider-list"),
+    path("patients/", practices.patient_list, name="patient-list"),
+    path("patients/<int:pk>/", practices.patient_detail, name="patient-detail"),
+    path("encounters/", billing.encounter_list, name="encounter-list"),
+    path("encounters/new/", billing.encounter_new, name="encounter-new"),
+    path("encounters/<int:pk>/", billing.encounter_detail, name="encounter-detail"),
+    path("encounters/<int:encounter_pk>/claim/", billing.claim_build, name="claim-build"),
+    path("coding-queries/", billing.coding_query_list, name="coding-query-list"),
+    path(
+        "coding-queries/<int:pk>/decide/", billing.coding_query_decide, name="coding-query-decide"
+    ),
+    path("claims/", billing.claim_list, name="claim-list"),
+    path("claims/<int:pk>/", billing.claim_detail, name="claim-detail"),
+    path("claims/<int:pk>/<str:action>/", billing.claim_action, name="claim-action"),
+    path("batches/", billing.batch_list, name="batch-list"),
+    path("batches/<int:pk>/download/", billing.batch_download, name="batch-download"),
+    path("acknowledgements/", billing.acknowledgement_list, name="acknowledgement-list"),
 ]

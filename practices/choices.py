@@ -18,3 +18,22 @@ PLACE_OF_SERVICE = [
     ("72", "72 Rural health clinic"),
     ("81", "81 Independent laboratory"),
 ]
+
+SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("U", "Unknown")]
+
+# Patient's relationship to the subscriber (X12 individual relationship codes).
+RELATIONSHIP_CHOICES = [
+    ("18", "Self"),
+    ("01", "Spouse"),
+    ("19", "Child"),
+    ("20", "Employee"),
+    ("21", "Unknown"),
+    ("53", "Life partner"),
+    ("G8", "Other relationship"),
+]
+SELF = "18"
+
+COVERAGE_PRIORITY = [(1, "Primary"), (2, "Secondary"), (3, "Tertiary")]
+PRIORITY_CODE = {1: "P", 2: "S", 3: "T"}
+
+ENROLLMENT_STATUS = [("pending", "Pending"), ("active", "Active"), ("terminated", "Terminated")]

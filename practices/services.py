@@ -4,14 +4,15 @@ import re
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
 from mso.geo import US_STATES
 from mso.identifiers import npi_is_valid
 
-from .choices import PLACE_OF_SERVICE
-from .models import Location
+from .choices import PLACE_OF_SERVICE, SELF
+from .models import Coverage, Location, Patient, Provider
 from .selectors import SUMMARY_CACHE_KEY
 
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
@@ -30,8 +31,8 @@ LOCATION_FIELDS = (
 )
 
 
-class LocationError(FieldErrors):
-    pass
+class PracticeDataError(FieldErrors):
+    """Practice data (locations, providers, patients, coverage) the rules refuse."""
 
 
 def location_errors(data: dict, *, instance: Location | None = None) -> dict[str, list[str]]:
@@ -61,7 +62,7 @@ def location_errors(data: dict, *, instance: Location | None = None) -> dict[str
 @transaction.atomic
 def location_create(*, actor, data: dict) -> Location:
     if errors := location_errors(data):
-        raise LocationError(errors)
+        raise PracticeDataError(errors)
     location = Location.objects.create(**{k: data[k] for k in LOCATION_FIELDS if k in data})
     audit_record(
         actor=actor,
@@ -77,7 +78,7 @@ def location_create(*, actor, data: dict) -> Location:
 def location_update(*, actor, location: Location, data: dict) -> Location:
     merged = {k: data.get(k, getattr(location, k)) for k in LOCATION_FIELDS}
     if errors := location_errors(merged, instance=location):
-        raise LocationError(errors)
+        raise PracticeDataError(errors)
     changes = {
         k: [getattr(location, k), merged[k]]
         for k in LOCATION_FIELDS
@@ -89,3 +90,103 @@ def location_update(*, actor, location: Location, data: dict) -> Location:
     audit_record(actor=actor, action="location.update", obj=location, changes=changes)
     transaction.on_commit(lambda: cache.delete(SUMMARY_CACHE_KEY))
     return location
+
+
+def _require(data: dict, names: tuple[str, ...], errors: dict[str, list[str]]) -> None:
+    for name in names:
+        if not str(data.get(name) or "").strip():
+            errors.setdefault(name, []).append("This field is required.")
+
+
+def provider_errors(data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _require(data, ("first_name", "last_name", "npi"), errors)
+    npi = str(data.get("npi") or "")
+    if npi and not npi_is_valid(npi):
+        errors["npi"] = ["Enter a 10-digit NPI with a valid check digit."]
+    elif npi and Provider.objects.filter(npi=npi).exists():
+        errors["npi"] = ["A provider with this NPI already exists."]
+    taxonomy = str(data.get("taxonomy") or "")
+    if taxonomy and not re.match(r"^[0-9]{3}[0-9A-Z]{6}X$", taxonomy):
+        errors["taxonomy"] = ["A taxonomy code is 10 characters ending in X, e.g. 207Q00000X."]
+    return errors
+
+
+@transaction.atomic
+def provider_create(*, actor, data: dict) -> Provider:
+    if errors := provider_errors(data):
+        raise PracticeDataError(errors)
+    provider = Provider.objects.create(**data)
+    audit_record(actor=actor, action="provider.create", obj=provider, changes={"npi": provider.npi})
+    return provider
+
+
+def patient_errors(data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _require(data, ("mrn", "first_name", "last_name", "address_line1", "city"), errors)
+    birth = data.get("birth_date")
+    if birth is None:
+        errors["birth_date"] = ["Enter the date of birth."]
+    elif birth > timezone.localdate():
+        errors["birth_date"] = ["The date of birth cannot be in the future."]
+    if data.get("state") not in US_STATES:
+        errors["state"] = ["Choose a US state."]
+    if not _ZIP.match(str(data.get("zip_code", ""))):
+        errors["zip_code"] = ["Enter a ZIP code like 12345 or 12345-6789."]
+    if data.get("mrn") and Patient.objects.filter(mrn=data["mrn"]).exists():
+        errors["mrn"] = ["A patient with this MRN already exists."]
+    if data.get("external_id") and Patient.objects.filter(external_id=data["external_id"]).exists():
+        errors["external_id"] = ["A patient with this external id already exists."]
+    return errors
+
+
+@transaction.atomic
+def patient_create(*, actor, data: dict) -> Patient:
+    if errors := patient_errors(data):
+        raise PracticeDataError(errors)
+    data = {**data, "external_id": data.get("external_id") or None}
+    patient = Patient.objects.create(**data)
+    audit_record(actor=actor, action="patient.create", obj=patient)
+    return patient
+
+
+def coverage_errors(data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _require(data, ("member_id",), errors)
+    if not data.get("payer"):
+        errors["payer"] = ["Choose the payer."]
+    if not data.get("effective_from"):
+        errors["effective_from"] = ["Enter when the coverage starts."]
+    elif data.get("effective_to") and data["effective_to"] < data["effective_from"]:
+        errors["effective_to"] = ["The coverage cannot end before it starts."]
+    member_id = str(data.get("member_id") or "")
+    if member_id and not re.match(r"^[A-Za-z0-9-]{2,80}$", member_id):
+        errors["member_id"] = ["Member ids are 2-80 letters, digits or hyphens."]
+    if data.get("relationship", SELF) != SELF:
+        _require(data, ("subscriber_first_name", "subscriber_last_name"), errors)
+        if not data.get("subscriber_birth_date"):
+            errors["subscriber_birth_date"] = ["Enter the subscriber's date of birth."]
+    patient = data.get("patient")
+    if (
+        patient is not None
+        and data.get("priority")
+        and Coverage.objects.filter(
+            patient=patient, priority=data["priority"], is_active=True
+        ).exists()
+    ):
+        errors["priority"] = ["The patient already has an active coverage with this priority."]
+    return errors
+
+
+@transaction.atomic
+def coverage_create(*, actor, data: dict) -> Coverage:
+    if errors := coverage_errors(data):
+        raise PracticeDataError(errors)
+    coverage = Coverage.objects.create(**data)
+    audit_record(
+        actor=actor,
+        action="coverage.create",
+        obj=coverage,
+        changes={"payer": coverage.payer.payer_id, "priority": coverage.priority},
+    )
+    return coverage

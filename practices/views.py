@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,14 +16,15 @@ from mso.accounts.forms import InvitationForm, TokenForm
 from mso.accounts.models import User
 from mso.accounts.policy import Action
 from mso.accounts.selectors import membership_list, token_list
+from mso.audit.services import audit_read
 from mso.errors import FieldErrors
 from mso.forms import apply_errors
 from mso.identifiers import tin_masked
 from mso.tenancy.models import Practice
 
 from . import services
-from .forms import LocationForm
-from .models import Location
+from .forms import CoverageForm, LocationForm, PatientForm, ProviderForm
+from .models import Location, Patient, Provider
 from .selectors import practice_summary
 
 
@@ -168,3 +170,79 @@ def token_revoke(request, pk):
     account_services.token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("token-list")
+
+
+def _create_page(request, *, form_class, create, template, context, success):
+    """List page with a create form beside it, for managers of practice data."""
+    can_manage = policy.can(request.user, Action.PATIENT_MANAGE, connection.tenant)
+    form = form_class(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = create(actor=request.user, data=form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, success.format(created))
+                return redirect(request.path)
+    return render(request, template, {**context, "form": form})
+
+
+@require(Action.PATIENT_VIEW)
+def provider_list(request):
+    return _create_page(
+        request,
+        form_class=ProviderForm,
+        create=services.provider_create,
+        template="practices/providers.html",
+        context={"providers": Provider.objects.all()},
+        success="Provider {} added.",
+    )
+
+
+@require(Action.PATIENT_VIEW)
+def patient_list(request):
+    query = request.GET.get("q", "").strip()
+    patients = Patient.objects.all()
+    if query:
+        patients = patients.filter(last_name__icontains=query) | patients.filter(mrn=query)
+    page = Paginator(patients.order_by("last_name", "first_name"), 50).get_page(
+        request.GET.get("page")
+    )
+    return _create_page(
+        request,
+        form_class=PatientForm,
+        create=services.patient_create,
+        template="practices/patients.html",
+        context={"page_obj": page, "q": query},
+        success="Patient {} added.",
+    )
+
+
+@require(Action.PATIENT_VIEW)
+def patient_detail(request, pk):
+    patient = get_object_or_404(Patient.objects.prefetch_related("coverages__payer"), pk=pk)
+    audit_read(actor=request.user, obj=patient)
+    can_manage = policy.can(request.user, Action.PATIENT_MANAGE, connection.tenant)
+    form = CoverageForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.coverage_create(
+                    actor=request.user, data={**form.cleaned_data, "patient": patient}
+                )
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, "Coverage added.")
+                return redirect("patient-detail", pk=pk)
+    encounters = patient.encounters.select_related("provider").order_by("-date_of_service")[:50]
+    return render(
+        request,
+        "practices/patient_detail.html",
+        {"patient": patient, "form": form, "encounters": encounters},
+    )

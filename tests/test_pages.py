@@ -5,19 +5,36 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 PORTAL_PAGES = ["/", "/practices/", "/practices/new/", "/users/", "/audit/"]
-PRACTICE_PAGES = ["/", "/locations/", "/members/", "/tokens/"]
+PRACTICE_PAGES = [
+    "/",
+    "/locations/",
+    "/members/",
+    "/tokens/",
+    "/patients/",
+    "/providers/",
+    "/encounters/",
+    "/encounters/new/",
+    "/coding-queries/",
+    "/claims/",
+    "/batches/",
+    "/acknowledgements/",
+]
+_BILLING_VIEW = {"/encounters/", "/coding-queries/", "/claims/", "/batches/", "/acknowledgements/"}
+_PATIENTS = {"/patients/", "/providers/"}
 
 # (role, portal page, expected status) — anything not listed for a signed-in user is 403.
 PORTAL_ALLOWED = {
     "mso_admin": {"/", "/practices/", "/practices/new/", "/users/", "/audit/"},
     "mso_staff": {"/", "/practices/"},
 }
+_BASE = {"/", "/locations/", "/members/"}
 PRACTICE_ALLOWED = {
-    "mso_admin": {"/", "/locations/", "/members/", "/tokens/"},
-    "mso_staff": {"/", "/locations/", "/members/", "/tokens/"},
-    "practice_manager": {"/", "/locations/", "/members/", "/tokens/"},
-    "provider": {"/", "/locations/", "/members/"},
-    "integrator": {"/", "/locations/", "/members/"},
+    "mso_admin": _BASE | {"/tokens/"} | _BILLING_VIEW | _PATIENTS,
+    "mso_staff": _BASE | {"/tokens/"} | _BILLING_VIEW | _PATIENTS,
+    "practice_manager": _BASE | {"/tokens/"} | _BILLING_VIEW | _PATIENTS,
+    # Only providers (and the EHR) record encounters: codes are clinical (CPOM).
+    "provider": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},
+    "integrator": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},
 }
 ROLES = ["mso_admin", "mso_staff", "practice_manager", "provider", "integrator", "outsider"]
 

@@ -39,11 +39,19 @@ def _structure(schema: str) -> dict:
         indexes = cursor.fetchall()
         cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY 1, 2')
         migrations = cursor.fetchall()
+        cursor.execute(
+            """SELECT sequencename, start_value, min_value, max_value, increment_by, cycle,
+                      last_value
+               FROM pg_sequences WHERE schemaname = %s ORDER BY 1""",
+            [schema],
+        )
+        sequences = cursor.fetchall()
     return {
         "columns": columns,
         "constraints": constraints,
         "indexes": indexes,
         "migrations": migrations,
+        "sequences": sequences,
     }
 
 
@@ -53,6 +61,7 @@ def test_clone_is_structurally_identical_to_migrate(world):
     provisioning.migrate_schema_default("t_migrate_check")
     cloned, migrated = _structure("t_clone_check"), _structure("t_migrate_check")
     assert cloned["columns"] and cloned["indexes"]
+    assert len(cloned["sequences"]) >= 2  # the X12 control number sequences
     assert cloned == migrated
 
 

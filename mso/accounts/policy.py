@@ -27,6 +27,17 @@ class Action(StrEnum):
     JOB_VIEW = "job.view"
     LOCATION_VIEW = "location.view"
     LOCATION_MANAGE = "location.manage"
+    # Revenue cycle
+    PATIENT_VIEW = "patient.view"
+    PATIENT_MANAGE = "patient.manage"
+    ENCOUNTER_VIEW = "encounter.view"
+    # Recording a visit's codes is clinical documentation: providers, or the EHR's token.
+    ENCOUNTER_CREATE = "encounter.create"
+    CODING_QUERY_RAISE = "coding_query.raise"
+    CLAIM_VIEW = "claim.view"
+    CLAIM_MANAGE = "claim.manage"
+    BATCH_RUN = "batch.run"
+    ACK_UPLOAD = "ack.upload"
     # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
     CLINICAL_DECIDE = "clinical.decide"
 
@@ -49,6 +60,15 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.JOB_VIEW: (ALL_PRACTICE_ROLES, "jobs:read"),
     Action.LOCATION_VIEW: (ALL_PRACTICE_ROLES, "locations:read"),
     Action.LOCATION_MANAGE: (_MANAGERS | {Role.INTEGRATOR}, "locations:write"),
+    Action.PATIENT_VIEW: (_MANAGERS | {Role.PROVIDER, Role.INTEGRATOR}, "patients:read"),
+    Action.PATIENT_MANAGE: (_MANAGERS | {Role.INTEGRATOR}, "patients:write"),
+    Action.ENCOUNTER_VIEW: (ALL_PRACTICE_ROLES, "encounters:read"),
+    Action.ENCOUNTER_CREATE: (frozenset({Role.PROVIDER, Role.INTEGRATOR}), "encounters:write"),
+    Action.CODING_QUERY_RAISE: (_MANAGERS, None),
+    Action.CLAIM_VIEW: (ALL_PRACTICE_ROLES, "claims:read"),
+    Action.CLAIM_MANAGE: (_MANAGERS, None),
+    Action.BATCH_RUN: (frozenset({Role.MSO_ADMIN, Role.MSO_STAFF}), None),
+    Action.ACK_UPLOAD: (frozenset({Role.MSO_ADMIN, Role.MSO_STAFF, Role.INTEGRATOR}), "acks:write"),
     Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
 }
 

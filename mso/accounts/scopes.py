@@ -6,6 +6,12 @@ SCOPES: dict[str, str] = {
     "locations:read": "Read practice locations",
     "locations:write": "Create and change practice locations",
     "jobs:read": "Follow background jobs of the practice",
+    "patients:read": "Read patients, coverage and providers",
+    "patients:write": "Create and update patients and coverage",
+    "encounters:read": "Read encounters and their charges",
+    "encounters:write": "Post encounters (charge capture from the EHR)",
+    "claims:read": "Read claims, their status and scrubber findings",
+    "acks:write": "Upload 999 and 277CA acknowledgements",
 }
 SCOPE_CHOICES = sorted(SCOPES.items())
 

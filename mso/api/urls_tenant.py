@@ -1,5 +1,6 @@
 from django.urls import path
 
+from billing.api import views as billing
 from mso.accounts.api import views as accounts
 from mso.jobs.api.views import JobDetailApi
 from mso.tenancy.api import views as tenancy
@@ -20,4 +21,30 @@ urlpatterns = [
     path("locations/", practices.LocationListApi.as_view(), name="api-location-list"),
     path("locations/<int:pk>/", practices.LocationDetailApi.as_view(), name="api-location-detail"),
     path("jobs/<uuid:job_id>/", JobDetailApi.as_view(), name="api-job-detail"),
+    path("payers/", practices.PayerListApi.as_view(), name="api-payer-list"),
+    path("providers/", practices.ProviderListApi.as_view(), name="api-provider-list"),
+    path("patients/", practices.PatientListApi.as_view(), name="api-patient-list"),
+    path("patients/<int:pk>/", practices.PatientDetailApi.as_view(), name="api-patient-detail"),
+    path("coverages/", practices.CoverageCreateApi.as_view(), name="api-coverage-create"),
+    path("encounters/", billing.EncounterListApi.as_view(), name="api-encounter-list"),
+    path("encounters/<int:pk>/", billing.EncounterDetailApi.as_view(), name="api-encounter-detail"),
+    path("coding-queries/", billing.CodingQueryListApi.as_view(), name="api-coding-query-list"),
+    path(
+        "coding-queries/<int:pk>/decide/",
+        billing.CodingQueryDecideApi.as_view(),
+        name="api-coding-query-decide",
+    ),
+    path("claims/", billing.ClaimListApi.as_view(), name="api-claim-list"),
+    path("claims/<int:pk>/", billing.ClaimDetailApi.as_view(), name="api-claim-detail"),
+    path("claims/<int:pk>/scrub/", billing.ClaimScrubApi.as_view(), name="api-claim-scrub"),
+    path("claims/<int:pk>/correct/", billing.ClaimCorrectApi.as_view(), name="api-claim-correct"),
+    path("claims/<int:pk>/void/", billing.ClaimVoidApi.as_view(), name="api-claim-void"),
+    path("batches/", billing.BatchListApi.as_view(), name="api-batch-list"),
+    path("batches/<int:pk>/", billing.BatchDetailApi.as_view(), name="api-batch-detail"),
+    path("batches/<int:pk>/file/", billing.BatchFileApi.as_view(), name="api-batch-file"),
+    path(
+        "acknowledgements/",
+        billing.AcknowledgementListApi.as_view(),
+        name="api-acknowledgement-list",
+    ),
 ]

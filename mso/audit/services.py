@@ -4,11 +4,8 @@ audit_read."""
 import contextvars
 from dataclasses import dataclass
 
-from django.db import connection
-from django_tenants.utils import get_public_schema_name
-
 from mso.middleware import current_request_id
-from mso.tenancy.models import Practice
+from mso.tenancy.context import current_practice
 
 from .models import AuditEvent
 
@@ -34,13 +31,8 @@ def audit_context_reset(token: contextvars.Token) -> None:
 
 
 def _current_practice():
-    """The practice whose schema is active (schema_context gives a bare stand-in: look it up)."""
-    if connection.schema_name == get_public_schema_name():
-        return None
-    tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Practice):
-        return tenant
-    return Practice.objects.filter(schema_name=connection.schema_name).first()
+    practice = current_practice()
+    return practice if practice is not None and practice.kind != "portal" else None
 
 
 def audit_record(

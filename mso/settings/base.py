@@ -22,6 +22,7 @@ SHARED_APPS = [
     "mso.accounts",
     "mso.audit",
     "mso.jobs",
+    "mso.reference",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +37,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "practices",
+    "billing",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -225,3 +227,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# X12 trading partners: the MSO submits claims for every practice to one clearinghouse.
+X12_SUBMITTER = {
+    "name": env("X12_SUBMITTER_NAME", default="MERIDIAN MSO"),
+    "id": env("X12_SUBMITTER_ID", default="MERIDIANMSO"),
+    "contact_name": env("X12_SUBMITTER_CONTACT", default="BILLING OFFICE"),
+    "contact_phone": env("X12_SUBMITTER_PHONE", default="5555550100"),
+}
+X12_RECEIVER = {
+    "name": env("X12_RECEIVER_NAME", default="DEMO CLEARINGHOUSE"),
+    "id": env("X12_RECEIVER_ID", default="DEMOCH"),
+}
+# ISA15: T while testing with the clearinghouse, P in production.
+X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")

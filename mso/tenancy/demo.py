@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tenants.utils import schema_context
 
+from billing import demo as billing_demo
 from mso.accounts import services as account_services
 from mso.accounts.choices import Role
 from mso.accounts.models import Membership, User
@@ -123,7 +124,7 @@ def _grant(user: User, practice: Practice, role: str) -> None:
         Membership.objects.create(user=user, practice=practice, role=role)
 
 
-def seed(*, today: date) -> dict:
+def seed(*, today: date, with_billing: bool = True) -> dict:
     ensure_portal()
     admin = _user(_email(Role.MSO_ADMIN), "Morgan Ellis")
     office = _ensure_tenant(
@@ -178,6 +179,14 @@ def seed(*, today: date) -> dict:
                             "phone": "555-0100",
                         },
                     )
+            if with_billing:
+                billing_demo.seed_practice(
+                    actor=admin,
+                    provider_user=User.objects.get(email=_email(Role.PROVIDER, demo.slug)),
+                    ehr_user=User.objects.get(email=_email(Role.INTEGRATOR, demo.slug)),
+                    npi_base=demo.npi_seed + 10,
+                    today=today,
+                )
     account_services.policy.forget(admin)
     return listing()
 

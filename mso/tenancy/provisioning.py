@@ -13,8 +13,9 @@ migrated the normal way, and clone its structure:
    re-pointed at the new schema, rows that data migrations put in the template, and the
    template's django_migrations rows in bulk.
 
-Objects the cloner does not understand (views, functions, sequences not owned by an identity
-column) make `plan_build` refuse, and provisioning falls back to the default path. A test
+Stand-alone sequences (X12 control numbers) are created anew with the template's options.
+Objects the cloner does not understand (views, functions, serial defaults) make `plan_build`
+refuse, and provisioning falls back to the default path. A test
 compares a cloned schema with a migrated one, column by column and index by index.
 """
 
@@ -115,6 +116,8 @@ class ClonePlan:
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
     tables_with_rows: list[str] = field(default_factory=list)
     identity_columns: list[tuple[str, str]] = field(default_factory=list)
+    # CREATE SEQUENCE options (unqualified name) for sequences no identity column owns
+    sequences: list[tuple[str, str]] = field(default_factory=list)
 
 
 _plan_cache: dict[frozenset, ClonePlan] = {}
@@ -135,13 +138,27 @@ def plan_build(template: str) -> ClonePlan:
         relations = cursor.fetchall()
         cursor.execute(
             """
-            SELECT s.relname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
-            WHERE n.nspname = %s AND s.relkind = 'S' AND NOT EXISTS (
-                SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype = 'i')
+            SELECT s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcycle,
+                   EXISTS (SELECT 1 FROM pg_depend d
+                           WHERE d.objid = s.oid AND d.deptype IN ('a', 'i'))
+            FROM pg_class s
+            JOIN pg_namespace n ON n.oid = s.relnamespace
+            JOIN pg_sequence q ON q.seqrelid = s.oid
+            WHERE n.nspname = %s AND s.relkind = 'S'
+            ORDER BY s.relname
             """,
             [template],
         )
-        free_sequences = [row[0] for row in cursor.fetchall()]
+        for name, start, increment, minimum, maximum, cycle, owned in cursor.fetchall():
+            if owned:
+                # Owned by a column (identity or serial): an owned serial default would still
+                # point at the template's sequence, so only identity ones are supported.
+                continue
+            options = (
+                f"INCREMENT {increment} MINVALUE {minimum} MAXVALUE {maximum} "
+                f"START {start} {'CYCLE' if cycle else 'NO CYCLE'}"
+            )
+            plan.sequences.append((name, options))
         cursor.execute(
             """
             SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -150,11 +167,21 @@ def plan_build(template: str) -> ClonePlan:
             [template],
         )
         functions = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            SELECT count(*) FROM pg_attrdef d
+            JOIN pg_class c ON c.oid = d.adrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = %s AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%%'
+            """,
+            [template],
+        )
+        serial_defaults = cursor.fetchone()[0]
         unsupported = [name for name, kind in relations if kind in ("v", "m", "f")]
-        if unsupported or free_sequences or functions:
+        if unsupported or functions or serial_defaults:
             raise UnsupportedTemplateError(
-                f"template has views/sequences/functions: {unsupported + free_sequences}"
-                f" and {functions} functions"
+                f"template has views {unsupported}, {functions} functions and "
+                f"{serial_defaults} serial defaults"
             )
         plan.tables = [name for name, kind in relations if kind in ("r", "p")]
         # With only the template on the search path, references to its own tables print
@@ -229,6 +256,8 @@ def schema_clone(schema_name: str) -> None:
     t, s = _q(template), _q(target)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {s}")
+        for name, options in plan.sequences:
+            cursor.execute(f"CREATE SEQUENCE {s}.{_q(name)} {options}")
         for table in plan.tables:
             cursor.execute(
                 f"CREATE TABLE {s}.{_q(table)} (LIKE {t}.{_q(table)} INCLUDING DEFAULTS "

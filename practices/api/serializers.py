@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from practices.models import Location
+from mso.reference.models import Payer
+from practices.models import Coverage, Location, Patient, Provider
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -24,3 +25,63 @@ class LocationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         # Uniqueness and business rules are the service's job (one message, form and API).
         extra_kwargs = {"name": {"validators": []}}
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Provider
+        fields = ["id", "first_name", "last_name", "credential", "npi", "taxonomy", "is_active"]
+
+
+class PayerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payer
+        fields = ["id", "name", "payer_id", "filing_indicator", "timely_filing_days"]
+
+
+class CoverageSerializer(serializers.ModelSerializer):
+    payer_name = serializers.CharField(source="payer.name", read_only=True)
+
+    class Meta:
+        model = Coverage
+        fields = [
+            "id",
+            "patient",
+            "payer",
+            "payer_name",
+            "priority",
+            "member_id",
+            "group_number",
+            "relationship",
+            "subscriber_first_name",
+            "subscriber_last_name",
+            "subscriber_birth_date",
+            "subscriber_sex",
+            "effective_from",
+            "effective_to",
+            "is_active",
+        ]
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    coverages = CoverageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "external_id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "zip_code",
+            "phone",
+            "coverages",
+        ]

@@ -4,10 +4,17 @@ from rest_framework.response import Response
 
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
+from mso.audit.services import audit_read
+from mso.reference.models import Payer
 from practices import services
-from practices.models import Location
-
-from .serializers import LocationSerializer
+from practices.api.serializers import (
+    CoverageSerializer,
+    LocationSerializer,
+    PatientSerializer,
+    PayerSerializer,
+    ProviderSerializer,
+)
+from practices.models import Location, Patient, Provider
 
 
 class LocationListApi(generics.ListAPIView):
@@ -46,3 +53,72 @@ class LocationDetailApi(generics.RetrieveAPIView):
             actor=request.user, location=location, data=serializer.validated_data
         )
         return Response(LocationSerializer(location).data)
+
+
+class ProviderListApi(generics.ListAPIView):
+    serializer_class = ProviderSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW, "POST": Action.PATIENT_MANAGE}
+    queryset = Provider.objects.all()
+    filterset_fields = ["is_active"]
+    search_fields = ["last_name", "first_name", "npi"]
+
+    @extend_schema(
+        request=ProviderSerializer, responses={201: ProviderSerializer, 400: ErrorSerializer}
+    )
+    def post(self, request):
+        serializer = ProviderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        provider = services.provider_create(actor=request.user, data=serializer.validated_data)
+        return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
+
+
+class PatientListApi(generics.ListAPIView):
+    """Patients of the practice. Listing returns the identifying minimum; the detail endpoint
+    (audited) returns coverage."""
+
+    serializer_class = PatientSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW, "POST": Action.PATIENT_MANAGE}
+    queryset = Patient.objects.prefetch_related("coverages__payer")
+    filterset_fields = ["external_id", "mrn"]
+    search_fields = ["last_name", "first_name", "mrn"]
+
+    @extend_schema(
+        request=PatientSerializer, responses={201: PatientSerializer, 400: ErrorSerializer}
+    )
+    def post(self, request):
+        serializer = PatientSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        patient = services.patient_create(actor=request.user, data=serializer.validated_data)
+        return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+
+class PatientDetailApi(generics.RetrieveAPIView):
+    serializer_class = PatientSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW}
+    queryset = Patient.objects.prefetch_related("coverages__payer")
+
+    def get_object(self):
+        patient = super().get_object()
+        audit_read(actor=self.request.user, obj=patient)
+        return patient
+
+
+class CoverageCreateApi(generics.GenericAPIView):
+    serializer_class = CoverageSerializer
+    policy_actions = {"POST": Action.PATIENT_MANAGE}
+
+    @extend_schema(responses={201: CoverageSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = CoverageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        coverage = services.coverage_create(actor=request.user, data=serializer.validated_data)
+        return Response(CoverageSerializer(coverage).data, status=status.HTTP_201_CREATED)
+
+
+class PayerListApi(generics.ListAPIView):
+    """The shared payer master."""
+
+    serializer_class = PayerSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW}
+    queryset = Payer.objects.filter(is_active=True)
+    search_fields = ["name", "payer_id"]

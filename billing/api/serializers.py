@@ -1,0 +1,296 @@
+from rest_framework import serializers
+
+from billing.models import (
+    Acknowledgement,
+    Claim,
+    ClaimBatchFile,
+    ClaimFinding,
+    ClaimLine,
+    ClaimStatusChange,
+    ClinicalChange,
+    CodingQuery,
+    Encounter,
+    EncounterLine,
+)
+from practices.models import Coverage, Location, Patient, Provider
+
+
+class EncounterLineInputSerializer(serializers.Serializer):
+    procedure_code = serializers.CharField(max_length=5)
+    modifiers = serializers.ListField(
+        child=serializers.CharField(max_length=2), required=False, default=list
+    )
+    units = serializers.DecimalField(max_digits=7, decimal_places=2)
+    charge = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Omit to price from the fee schedule.",
+    )
+    diagnosis_pointers = serializers.ListField(child=serializers.IntegerField())
+
+
+class EncounterInputSerializer(serializers.Serializer):
+    """A visit with its codes, as the EHR or a provider records it. Idempotent by
+    `external_id`: posting the same id again returns the first encounter (200)."""
+
+    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all(), required=False)
+    patient_external_id = serializers.SlugRelatedField(
+        slug_field="external_id",
+        queryset=Patient.objects.all(),
+        required=False,
+        help_text="The EHR's patient id, instead of `patient`.",
+    )
+    provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.all(), required=False)
+    provider_npi = serializers.SlugRelatedField(
+        slug_field="npi", queryset=Provider.objects.all(), required=False
+    )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(), required=False, allow_null=True
+    )
+    date_of_service = serializers.DateField()
+    place_of_service = serializers.CharField(max_length=2, default="11")
+    diagnosis_codes = serializers.ListField(child=serializers.CharField(max_length=8))
+    prior_authorization = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    lines = EncounterLineInputSerializer(many=True)
+
+    def validate(self, attrs):
+        attrs["patient"] = attrs.pop("patient_external_id", None) or attrs.get("patient")
+        attrs["provider"] = attrs.pop("provider_npi", None) or attrs.get("provider")
+        errors = {}
+        if attrs["patient"] is None:
+            errors["patient"] = ["Give `patient` or `patient_external_id`."]
+        if attrs["provider"] is None:
+            errors["provider"] = ["Give `provider` or `provider_npi`."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class EncounterLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EncounterLine
+        fields = [
+            "line_number",
+            "procedure_code",
+            "modifiers",
+            "units",
+            "charge",
+            "diagnosis_pointers",
+        ]
+
+
+class ClinicalChangeSerializer(serializers.ModelSerializer):
+    decided_by_email = serializers.EmailField(
+        source="decided_by.email", read_only=True, default=None
+    )
+
+    class Meta:
+        model = ClinicalChange
+        fields = [
+            "field",
+            "old_value",
+            "new_value",
+            "decided_by",
+            "decided_by_email",
+            "source",
+            "coding_query",
+            "at",
+        ]
+
+
+class EncounterSerializer(serializers.ModelSerializer):
+    lines = EncounterLineSerializer(many=True, read_only=True)
+    clinical_changes = ClinicalChangeSerializer(many=True, read_only=True)
+    total_charge = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Encounter
+        fields = [
+            "id",
+            "external_id",
+            "patient",
+            "provider",
+            "location",
+            "date_of_service",
+            "place_of_service",
+            "diagnosis_codes",
+            "prior_authorization",
+            "lines",
+            "total_charge",
+            "clinical_changes",
+            "created_at",
+        ]
+
+
+class ClinicalUpdateSerializer(serializers.Serializer):
+    """Provider-only change of diagnoses and/or line codes."""
+
+    diagnosis_codes = serializers.ListField(
+        child=serializers.CharField(max_length=8), required=False
+    )
+    lines = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text='[{"line_number": 1, "procedure_code": "99214", '
+        '"modifiers": ["25"], "diagnosis_pointers": [1, 2]}]',
+    )
+
+
+class CodingQuerySerializer(serializers.ModelSerializer):
+    raised_by_email = serializers.EmailField(source="raised_by.email", read_only=True)
+    decided_by_email = serializers.EmailField(
+        source="decided_by.email", read_only=True, default=None
+    )
+
+    class Meta:
+        model = CodingQuery
+        fields = [
+            "id",
+            "encounter",
+            "question",
+            "proposed_diagnosis_codes",
+            "proposed_lines",
+            "status",
+            "raised_by",
+            "raised_by_email",
+            "decided_by",
+            "decided_by_email",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "raised_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+
+
+class CodingQueryDecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClaimLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimLine
+        fields = [
+            "line_number",
+            "procedure_code",
+            "modifiers",
+            "units",
+            "charge",
+            "diagnosis_pointers",
+            "service_date",
+            "line_control_number",
+        ]
+
+
+class ClaimFindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimFinding
+        fields = ["code", "message", "field", "severity"]
+
+
+class ClaimStatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimStatusChange
+        fields = ["from_status", "to_status", "actor", "note", "at"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    lines = ClaimLineSerializer(many=True, read_only=True)
+    findings = ClaimFindingSerializer(many=True, read_only=True)
+    payer_name = serializers.CharField(source="payer.name", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "patient_control_number",
+            "encounter",
+            "coverage",
+            "payer",
+            "payer_name",
+            "frequency_code",
+            "original_claim",
+            "payer_claim_number",
+            "diagnosis_codes",
+            "place_of_service",
+            "total_charge",
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "batch",
+            "clinical_decided_by",
+            "lines",
+            "findings",
+            "created_at",
+        ]
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    history = ClaimStatusChangeSerializer(many=True, read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "history"]
+
+
+class ClaimBuildSerializer(serializers.Serializer):
+    encounter = serializers.PrimaryKeyRelatedField(queryset=Encounter.objects.all())
+    coverage = serializers.PrimaryKeyRelatedField(queryset=Coverage.objects.all(), required=False)
+
+
+class ClaimCorrectSerializer(serializers.Serializer):
+    payer_claim_number = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+
+
+class ClaimVoidSerializer(ClaimCorrectSerializer):
+    reason = serializers.CharField()
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    payer_name = serializers.CharField(source="payer.name", read_only=True)
+
+    class Meta:
+        model = ClaimBatchFile
+        fields = [
+            "id",
+            "file_name",
+            "payer",
+            "payer_name",
+            "interchange_control_number",
+            "group_control_number",
+            "claim_count",
+            "total_charge",
+            "status",
+            "status_reason",
+            "created_at",
+        ]
+
+
+class AcknowledgementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Acknowledgement
+        fields = ["id", "kind", "file_name", "batch", "summary", "received_at"]
+
+
+class AcknowledgementUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False)
+    content = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        help_text="The file's text, instead of a multipart upload.",
+    )
+    file_name = serializers.CharField(required=False, default="upload.x12")
