@@ -72,7 +72,7 @@ def test_999_rejected_rejects_claims_with_reasons(world, batch):
 def test_same_file_twice_changes_nothing(world, batch):
     content = ack_999(batch.group_control_number)
     acks.ack_apply(actor=world.staff, file_name="a.txt", content=content)
-    ack, created = acks.ack_apply(actor=world.staff, file_name="a-again.txt", content=content)
+    _ack, created = acks.ack_apply(actor=world.staff, file_name="a-again.txt", content=content)
     assert not created and Acknowledgement.objects.count() == 1
 
 
