@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from billing.api.views import batch_file_response
-from billing.choices import TRANSITIONS, ClaimStatus, QueryStatus
+from billing.choices import ClaimStatus, QueryStatus
 from billing.forms import (
     AckUploadForm,
     CodingQueryForm,

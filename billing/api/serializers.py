@@ -11,6 +11,8 @@ from billing.models import (
     CodingQuery,
     Encounter,
     EncounterLine,
+    FeeSchedule,
+    FeeScheduleItem,
 )
 from practices.models import Coverage, Location, Patient, Provider
 
@@ -294,3 +296,18 @@ class AcknowledgementUploadSerializer(serializers.Serializer):
         help_text="The file's text, instead of a multipart upload.",
     )
     file_name = serializers.CharField(required=False, default="upload.x12")
+
+
+class FeeScheduleItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeeScheduleItem
+        fields = ["procedure_code", "modifier", "amount", "description"]
+        extra_kwargs = {"modifier": {"required": False, "allow_blank": True}}
+
+
+class FeeScheduleSerializer(serializers.ModelSerializer):
+    items = FeeScheduleItemSerializer(many=True)
+
+    class Meta:
+        model = FeeSchedule
+        fields = ["id", "name", "payer", "effective_from", "effective_to", "items"]

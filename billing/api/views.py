@@ -6,9 +6,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from billing.api import serializers as s
-from billing.models import Acknowledgement, Claim, ClaimBatchFile, CodingQuery, Encounter
+from billing.models import (
+    Acknowledgement,
+    Claim,
+    ClaimBatchFile,
+    CodingQuery,
+    Encounter,
+    FeeSchedule,
+)
 from billing.selectors import claim_queryset
-from billing.services import acks, batches, claims, coding, encounters
+from billing.services import acks, batches, claims, coding, encounters, fee_schedules
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.audit.services import audit_read
@@ -268,3 +275,21 @@ class AcknowledgementListApi(generics.ListAPIView):
             s.AcknowledgementSerializer(ack).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class FeeScheduleListApi(generics.ListAPIView):
+    """The practice's charges: the default schedule (no payer) and payer-specific ones."""
+
+    serializer_class = s.FeeScheduleSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW, "POST": Action.CLAIM_MANAGE}
+    queryset = FeeSchedule.objects.select_related("payer").prefetch_related("items")
+    filterset_fields = ["payer"]
+
+    @extend_schema(responses={201: s.FeeScheduleSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = s.FeeScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        schedule = fee_schedules.fee_schedule_create(
+            actor=request.user, data=serializer.validated_data
+        )
+        return Response(s.FeeScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)

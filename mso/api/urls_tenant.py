@@ -42,6 +42,7 @@ urlpatterns = [
     path("batches/", billing.BatchListApi.as_view(), name="api-batch-list"),
     path("batches/<int:pk>/", billing.BatchDetailApi.as_view(), name="api-batch-detail"),
     path("batches/<int:pk>/file/", billing.BatchFileApi.as_view(), name="api-batch-file"),
+    path("fee-schedules/", billing.FeeScheduleListApi.as_view(), name="api-fee-schedule-list"),
     path(
         "acknowledgements/",
         billing.AcknowledgementListApi.as_view(),

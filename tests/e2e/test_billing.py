@@ -24,12 +24,25 @@ def billing_data(world, django_db_blocker):
         clinic.provider.save()
         made = []
         for days, patient in ((3, clinic.patient), (400, clinic.patient)):
-            encounter, _ = encounters.encounter_create(actor=world.integrator_b, data={
-                "patient": patient, "provider": clinic.provider, "location": clinic.location,
-                "date_of_service": timezone.localdate() - timedelta(days=days),
-                "place_of_service": "11", "diagnosis_codes": ["E119", "I10"],
-                "lines": [{"procedure_code": "99214", "units": "1", "charge": None,
-                           "diagnosis_pointers": [1, 2]}]})
+            encounter, _ = encounters.encounter_create(
+                actor=world.integrator_b,
+                data={
+                    "patient": patient,
+                    "provider": clinic.provider,
+                    "location": clinic.location,
+                    "date_of_service": timezone.localdate() - timedelta(days=days),
+                    "place_of_service": "11",
+                    "diagnosis_codes": ["E119", "I10"],
+                    "lines": [
+                        {
+                            "procedure_code": "99214",
+                            "units": "1",
+                            "charge": None,
+                            "diagnosis_pointers": [1, 2],
+                        }
+                    ],
+                },
+            )
             made.append(claims.claim_build(actor=world.manager_b, encounter=encounter))
         return made
 
