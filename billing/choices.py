@@ -10,6 +10,7 @@ class ClaimStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted by payer"
     REJECTED = "rejected", "Rejected"
     PAID = "paid", "Paid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
     DENIED = "denied", "Denied"
     REPLACED = "replaced", "Replaced by a corrected claim"
     VOIDED = "voided", "Voided"
@@ -21,17 +22,24 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SCRUB_FAILED, S.READY, S.VOIDED}),
     S.SCRUB_FAILED: frozenset({S.SCRUB_FAILED, S.READY, S.VOIDED}),
     S.READY: frozenset({S.SCRUB_FAILED, S.READY, S.BATCHED, S.VOIDED}),
-    S.BATCHED: frozenset({S.SUBMITTED, S.REJECTED, S.ACCEPTED}),
-    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED}),
-    S.ACCEPTED: frozenset({S.PAID, S.DENIED, S.REPLACED, S.VOIDED, S.REJECTED}),
+    S.BATCHED: frozenset({S.SUBMITTED, S.REJECTED, S.ACCEPTED, S.PAID, S.PARTIALLY_PAID, S.DENIED}),
+    # A remittance may arrive without a 277CA first: submitted claims can be adjudicated.
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED, S.PAID, S.PARTIALLY_PAID, S.DENIED}),
+    S.ACCEPTED: frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REPLACED, S.VOIDED, S.REJECTED}),
     S.REJECTED: frozenset({S.SCRUB_FAILED, S.READY, S.VOIDED}),
-    S.PAID: frozenset({S.REPLACED, S.VOIDED}),
-    S.DENIED: frozenset({S.REPLACED, S.VOIDED}),
+    # A reversal (CLP02 22) takes an adjudicated claim back to accepted.
+    S.PAID: frozenset({S.ACCEPTED, S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REPLACED, S.VOIDED}),
+    S.PARTIALLY_PAID: frozenset(
+        {S.ACCEPTED, S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REPLACED, S.VOIDED}
+    ),
+    S.DENIED: frozenset({S.ACCEPTED, S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REPLACED, S.VOIDED}),
     S.REPLACED: frozenset(),
     S.VOIDED: frozenset(),
 }
 # Claims that count as "live" for duplicate detection.
-LIVE_STATUSES = frozenset({S.READY, S.BATCHED, S.SUBMITTED, S.ACCEPTED, S.PAID, S.DENIED})
+LIVE_STATUSES = frozenset(
+    {S.READY, S.BATCHED, S.SUBMITTED, S.ACCEPTED, S.PAID, S.PARTIALLY_PAID, S.DENIED}
+)
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.SCRUB_FAILED, S.READY, S.REJECTED})
 
 
@@ -59,3 +67,27 @@ class QueryStatus(models.TextChoices):
 class AckKind(models.TextChoices):
     X999 = "999", "999 implementation acknowledgment"
     X277CA = "277CA", "277CA claim acknowledgment"
+
+
+class DenialStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESUBMITTED = "resubmitted", "Corrected and resubmitted"
+    APPEALED = "appealed", "Appealed"
+    WRITE_OFF_REQUESTED = "write_off_requested", "Write-off awaiting approval"
+    WRITTEN_OFF = "written_off", "Written off"
+    RESOLVED = "resolved", "Resolved (paid)"
+
+
+DENIAL_OPEN_STATUSES = frozenset(
+    {
+        DenialStatus.OPEN,
+        DenialStatus.RESUBMITTED,
+        DenialStatus.APPEALED,
+        DenialStatus.WRITE_OFF_REQUESTED,
+    }
+)
+
+
+class PatientPaymentKind(models.TextChoices):
+    PAYMENT = "payment", "Payment"
+    REFUND = "refund", "Refund"

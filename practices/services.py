@@ -12,7 +12,7 @@ from mso.geo import US_STATES
 from mso.identifiers import npi_is_valid
 
 from .choices import PLACE_OF_SERVICE, SELF
-from .models import Coverage, Location, Patient, Provider
+from .models import Coverage, Location, Patient, PayerEnrollment, Provider
 from .selectors import SUMMARY_CACHE_KEY
 
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
@@ -190,3 +190,33 @@ def coverage_create(*, actor, data: dict) -> Coverage:
         changes={"payer": coverage.payer.payer_id, "priority": coverage.priority},
     )
     return coverage
+
+
+def enrollment_errors(data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not data.get("payer"):
+        errors["payer"] = ["Choose the payer."]
+    elif PayerEnrollment.objects.filter(
+        payer=data["payer"], provider=data.get("provider")
+    ).exists():
+        errors["payer"] = ["This enrollment already exists; update it instead."]
+    start, end = data.get("effective_from"), data.get("effective_to")
+    if start and end and end < start:
+        errors["effective_to"] = ["The enrollment cannot end before it starts."]
+    if data.get("status") == "active" and not start:
+        errors["effective_from"] = ["An active enrollment needs its effective date."]
+    return errors
+
+
+@transaction.atomic
+def enrollment_create(*, actor, data: dict) -> PayerEnrollment:
+    if errors := enrollment_errors(data):
+        raise PracticeDataError(errors)
+    enrollment = PayerEnrollment.objects.create(**data)
+    audit_record(
+        actor=actor,
+        action="enrollment.create",
+        obj=enrollment,
+        changes={"payer": enrollment.payer.payer_id, "status": enrollment.status},
+    )
+    return enrollment

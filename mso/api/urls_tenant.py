@@ -25,6 +25,7 @@ urlpatterns = [
     path("providers/", practices.ProviderListApi.as_view(), name="api-provider-list"),
     path("patients/", practices.PatientListApi.as_view(), name="api-patient-list"),
     path("patients/<int:pk>/", practices.PatientDetailApi.as_view(), name="api-patient-detail"),
+    path("enrollments/", practices.EnrollmentListApi.as_view(), name="api-enrollment-list"),
     path("coverages/", practices.CoverageCreateApi.as_view(), name="api-coverage-create"),
     path("encounters/", billing.EncounterListApi.as_view(), name="api-encounter-list"),
     path("encounters/<int:pk>/", billing.EncounterDetailApi.as_view(), name="api-encounter-detail"),

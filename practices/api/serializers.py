@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from mso.reference.models import Payer
-from practices.models import Coverage, Location, Patient, Provider
+from practices.models import Coverage, Location, Patient, PayerEnrollment, Provider
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -85,3 +85,18 @@ class PatientSerializer(serializers.ModelSerializer):
             "phone",
             "coverages",
         ]
+
+
+class PayerEnrollmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PayerEnrollment
+        fields = [
+            "id",
+            "payer",
+            "provider",
+            "status",
+            "effective_from",
+            "effective_to",
+            "payer_provider_id",
+        ]
+        validators = []  # uniqueness is the service's message

@@ -11,10 +11,11 @@ from practices.api.serializers import (
     CoverageSerializer,
     LocationSerializer,
     PatientSerializer,
+    PayerEnrollmentSerializer,
     PayerSerializer,
     ProviderSerializer,
 )
-from practices.models import Location, Patient, Provider
+from practices.models import Location, Patient, PayerEnrollment, Provider
 
 
 class LocationListApi(generics.ListAPIView):
@@ -122,3 +123,19 @@ class PayerListApi(generics.ListAPIView):
     policy_actions = {"GET": Action.PATIENT_VIEW}
     queryset = Payer.objects.filter(is_active=True)
     search_fields = ["name", "payer_id"]
+
+
+class EnrollmentListApi(generics.ListAPIView):
+    """Which payers each provider (or the whole group) is enrolled with."""
+
+    serializer_class = PayerEnrollmentSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW, "POST": Action.PATIENT_MANAGE}
+    queryset = PayerEnrollment.objects.select_related("payer", "provider")
+    filterset_fields = ["payer", "provider", "status"]
+
+    @extend_schema(responses={201: PayerEnrollmentSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = PayerEnrollmentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrollment = services.enrollment_create(actor=request.user, data=serializer.validated_data)
+        return Response(PayerEnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)

@@ -66,3 +66,27 @@ def test_only_managers_create_fee_schedules(world, client_for, clinic):
         "/api/v1/fee-schedules/", {"name": "x"}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_payer_enrollments(world, client_for, clinic):
+    client = client_for(world.manager_a, world.a)
+    body = {
+        "payer": clinic.payer.pk,
+        "provider": clinic.provider.pk,
+        "status": "active",
+        "effective_from": "2025-01-01",
+    }
+    assert (
+        client.post("/api/v1/enrollments/", body, content_type="application/json").status_code
+        == 201
+    )
+    again = client.post("/api/v1/enrollments/", body, content_type="application/json")
+    assert again.status_code == 400 and "payer" in again.json()["errors"]
+    bad = client.post(
+        "/api/v1/enrollments/",
+        {**body, "payer": clinic.other_payer.pk, "effective_from": None},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "effective_from" in bad.json()["errors"]
+    assert len(client.get("/api/v1/enrollments/").json()["results"]) == 1
+    assert client_for(world.manager_b, world.b).get("/api/v1/enrollments/").json()["results"] == []
