@@ -11,3 +11,7 @@ class TransitionError(BillingError):
 
 class AckError(BillingError):
     """An acknowledgement file that cannot be applied (with the segment and reason)."""
+
+
+class RemittanceError(BillingError):
+    """An 835 that cannot be posted (with the segment and reason); nothing was posted."""

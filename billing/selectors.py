@@ -1,11 +1,13 @@
 """Reads of billing data, and the assembly of claims into the plain claim model."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from billing import claimdata as cd
 from billing.choices import LIVE_STATUSES
-from billing.models import Claim, ClaimLine
+from billing.models import Claim, ClaimLine, ClaimPayment
 from billing.scrubber.edits import claim_key as scrub_claim_key
 from mso.tenancy.context import current_practice
 from practices.choices import PRIORITY_CODE
@@ -105,6 +107,17 @@ def billing_provider(location: Location | None = None) -> cd.Party:
     )
 
 
+def _paid_by(encounter, coverage) -> Decimal | None:
+    """What the earlier payer paid on this encounter's claim (its latest remittance)."""
+    payment = (
+        ClaimPayment.objects.filter(claim__encounter=encounter, claim__coverage=coverage)
+        .exclude(status_code="22")
+        .order_by("-remittance__posted_at", "-id")
+        .first()
+    )
+    return payment.paid if payment else None
+
+
 def claim_data(claim: Claim) -> cd.Claim:
     """The plain claim the scrubber checks and the 837P writer prints."""
     encounter = claim.encounter
@@ -116,7 +129,7 @@ def claim_data(claim: Claim) -> cd.Claim:
             patient=patient, priority__lt=coverage.priority, is_active=True
         )
         other = [
-            cd.OtherCoverage(subscriber=_subscriber(c))
+            cd.OtherCoverage(subscriber=_subscriber(c), paid_amount=_paid_by(encounter, c))
             for c in others
             if c.covers(encounter.date_of_service)
         ]

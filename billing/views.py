@@ -20,10 +20,19 @@ from billing.forms import (
     EncounterLineFormSet,
     VoidForm,
 )
-from billing.models import Acknowledgement, ClaimBatchFile, ClaimFinding, CodingQuery, Encounter
+from billing.models import (
+    Acknowledgement,
+    ClaimBatchFile,
+    ClaimFinding,
+    ClaimPayment,
+    CodingQuery,
+    Encounter,
+    Remittance,
+)
 from billing.scrubber import EDITS
 from billing.selectors import claim_queryset
-from billing.services import acks, batches, claims, coding, encounters
+from billing.services import acks, batches, claims, coding, encounters, remittances
+from billing.uploads import upload_text
 from mso.accounts import policy
 from mso.accounts.decorators import require
 from mso.accounts.policy import Action
@@ -289,7 +298,7 @@ def acknowledgement_list(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                name, content = acks.upload_text({"file": form.cleaned_data["file"]})
+                name, content = upload_text({"file": form.cleaned_data["file"]})
                 ack, created = acks.ack_apply(actor=request.user, file_name=name, content=content)
             except FieldErrors as exc:
                 apply_errors(form, {"file": [m for ms in exc.errors.values() for m in ms]})
@@ -305,6 +314,53 @@ def acknowledgement_list(request):
         {
             "form": form,
             "acks": Acknowledgement.objects.select_related("batch")[:100],
+            "can_upload": _can(request, Action.ACK_UPLOAD),
+        },
+    )
+
+
+@require(Action.CLAIM_VIEW)
+def remittance_list(request):
+    form = AckUploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].label = "835 remittance file"
+    if request.method == "POST":
+        if not _can(request, Action.ACK_UPLOAD):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                name, content = upload_text({"file": form.cleaned_data["file"]})
+                remittance, created = remittances.era_post(
+                    actor=request.user, file_name=name, content=content
+                )
+            except FieldErrors as exc:
+                apply_errors(form, {"file": [m for ms in exc.errors.values() for m in ms]})
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        f"Remittance {remittance.trace_number} posted: "
+                        f"{remittance.matched_count} of {remittance.claim_count} "
+                        "claims matched.",
+                    )
+                else:
+                    messages.info(
+                        request,
+                        f"Remittance {remittance.trace_number} was already "
+                        "posted; nothing changed.",
+                    )
+                return redirect("remittance-list")
+    unmatched = (
+        ClaimPayment.objects.filter(claim=None, resolved_at=None)
+        .select_related("remittance")
+        .order_by("-remittance__posted_at")[:100]
+    )
+    return render(
+        request,
+        "billing/remittances.html",
+        {
+            "form": form,
+            "remittances": Remittance.objects.all()[:100],
+            "unmatched": unmatched,
             "can_upload": _can(request, Action.ACK_UPLOAD),
         },
     )

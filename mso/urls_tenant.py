@@ -35,4 +35,5 @@ urlpatterns = [
     path("batches/", billing.batch_list, name="batch-list"),
     path("batches/<int:pk>/download/", billing.batch_download, name="batch-download"),
     path("acknowledgements/", billing.acknowledgement_list, name="acknowledgement-list"),
+    path("remittances/", billing.remittance_list, name="remittance-list"),
 ]

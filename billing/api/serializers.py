@@ -13,6 +13,7 @@ from billing.models import (
     EncounterLine,
     FeeSchedule,
     FeeScheduleItem,
+    Remittance,
 )
 from practices.models import Coverage, Location, Patient, Provider
 
@@ -311,3 +312,29 @@ class FeeScheduleSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeeSchedule
         fields = ["id", "name", "payer", "effective_from", "effective_to", "items"]
+
+
+class RemittanceSerializer(serializers.ModelSerializer):
+    already_posted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Remittance
+        fields = [
+            "id",
+            "payer",
+            "payer_name",
+            "payer_identifier",
+            "trace_number",
+            "payment_amount",
+            "payment_method",
+            "payment_date",
+            "file_name",
+            "claim_count",
+            "matched_count",
+            "summary",
+            "posted_at",
+            "already_posted",
+        ]
+
+    def get_already_posted(self, remittance) -> bool:
+        return bool(self.context.get("already_posted"))

@@ -13,9 +13,19 @@ from billing.models import (
     CodingQuery,
     Encounter,
     FeeSchedule,
+    Remittance,
 )
 from billing.selectors import claim_queryset
-from billing.services import acks, batches, claims, coding, encounters, fee_schedules
+from billing.services import (
+    acks,
+    batches,
+    claims,
+    coding,
+    encounters,
+    fee_schedules,
+    remittances,
+)
+from billing.uploads import upload_text
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.audit.services import audit_read
@@ -269,7 +279,7 @@ class AcknowledgementListApi(generics.ListAPIView):
     def post(self, request):
         serializer = s.AcknowledgementUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        name, content = acks.upload_text(serializer.validated_data)
+        name, content = upload_text(serializer.validated_data)
         ack, created = acks.ack_apply(actor=request.user, file_name=name, content=content)
         return Response(
             s.AcknowledgementSerializer(ack).data,
@@ -293,3 +303,34 @@ class FeeScheduleListApi(generics.ListAPIView):
             actor=request.user, data=serializer.validated_data
         )
         return Response(s.FeeScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+
+
+class RemittanceListApi(generics.ListAPIView):
+    """835 remittances. POST posts one (multipart `file` or JSON `content`): all or nothing;
+    the same payer + trace number again answers 200 with `already_posted`."""
+
+    serializer_class = s.RemittanceSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW, "POST": Action.ACK_UPLOAD}
+    queryset = Remittance.objects.all()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = ["payer", "trace_number"]
+
+    @extend_schema(
+        request=s.AcknowledgementUploadSerializer,
+        responses={201: s.RemittanceSerializer, 200: s.RemittanceSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request):
+        serializer = s.AcknowledgementUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name, content = upload_text(serializer.validated_data)
+        remittance, created = remittances.era_post(
+            actor=request.user, file_name=name, content=content
+        )
+        body = s.RemittanceSerializer(remittance, context={"already_posted": not created}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class RemittanceDetailApi(generics.RetrieveAPIView):
+    serializer_class = s.RemittanceSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW}
+    queryset = Remittance.objects.all()

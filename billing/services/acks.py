@@ -16,30 +16,6 @@ from mso.audit.services import audit_record
 
 from .claims import claim_transition
 
-MAX_BYTES = 5 * 1024 * 1024
-
-
-def upload_text(data: dict) -> tuple[str, str]:
-    """The name and text of an uploaded file (multipart `file` or a `content` string)."""
-    upload = data.get("file")
-    if upload is not None:
-        if upload.size > MAX_BYTES:
-            raise AckError({"file": [f"The file is larger than {MAX_BYTES // 1024 // 1024} MB."]})
-        raw = upload.read()
-        name = upload.name
-    elif data.get("content"):
-        raw, name = data["content"].encode("utf-8", "replace"), data.get("file_name") or "upload"
-    else:
-        raise AckError({"file": ["Upload a 999 or 277CA file."]})
-    if b"\x00" in raw:
-        raise AckError({"file": ["This is a binary file, not an X12 text file."]})
-    try:
-        return name[:200], raw.decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise AckError(
-            {"file": [f"Byte {exc.start + 1} is not ASCII; X12 files are plain ASCII text."]}
-        ) from None
-
 
 def _kind(content: str) -> str:
     for segment in tokenize(content):

@@ -43,6 +43,10 @@ urlpatterns = [
     path("batches/", billing.BatchListApi.as_view(), name="api-batch-list"),
     path("batches/<int:pk>/", billing.BatchDetailApi.as_view(), name="api-batch-detail"),
     path("batches/<int:pk>/file/", billing.BatchFileApi.as_view(), name="api-batch-file"),
+    path("remittances/", billing.RemittanceListApi.as_view(), name="api-remittance-list"),
+    path(
+        "remittances/<int:pk>/", billing.RemittanceDetailApi.as_view(), name="api-remittance-detail"
+    ),
     path("fee-schedules/", billing.FeeScheduleListApi.as_view(), name="api-fee-schedule-list"),
     path(
         "acknowledgements/",

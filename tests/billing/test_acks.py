@@ -11,9 +11,10 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.choices import BatchStatus, ClaimStatus
-from billing.exceptions import AckError
+from billing.exceptions import AckError, BillingError
 from billing.models import Acknowledgement, Claim, ClaimBatchFile
 from billing.services import acks, batches, claims, encounters
+from billing.uploads import upload_text
 
 from .ackfiles import FIXTURES, ack_277ca, ack_999
 
@@ -122,8 +123,8 @@ def test_malformed_files_are_rejected_and_change_nothing(world, batch, name):
 
 def test_binary_upload_is_rejected(world, batch):
     upload = SimpleUploadedFile("x.bin", (FIXTURES / "999_binary.bin").read_bytes())
-    with pytest.raises(AckError, match="binary"):
-        acks.upload_text({"file": upload})
+    with pytest.raises(BillingError, match="binary"):
+        upload_text({"file": upload})
 
 
 def test_upload_through_api_and_page(world, client_for, batch):

@@ -1,12 +1,11 @@
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from billing.exceptions import AckError
 from billing.services.acks import ack_apply
 
-from ._practice import practice_schema
+from ._practice import practice_schema, read_x12
 
 
 class Command(BaseCommand):
@@ -18,25 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON summary")
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
-        raw = path.read_bytes()
-        if b"\x00" in raw:
-            raise CommandError(f"{path.name}: a binary file, not X12 text.")
-        try:
-            content = raw.decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path.name}: byte {exc.start + 1} is not ASCII.") from None
+        name, content = read_x12(options["file"])
         practice, schema = practice_schema(options["practice"])
         with schema:
             try:
-                ack, created = ack_apply(actor=None, file_name=path.name, content=content)
+                ack, created = ack_apply(actor=None, file_name=name, content=content)
             except AckError as exc:
-                raise CommandError(f"{path.name}: {exc}") from None
+                raise CommandError(f"{name}: {exc}") from None
             result = {
                 "practice": practice.slug,
-                "file": path.name,
+                "file": name,
                 "kind": ack.kind,
                 "already_applied": not created,
                 "batch": ack.batch.file_name if ack.batch else None,
@@ -45,6 +35,6 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
         elif not created:
-            self.stdout.write(f"{path.name} was already applied; nothing changed.")
+            self.stdout.write(f"{name} was already applied; nothing changed.")
         else:
             self.stdout.write(f"{ack.kind} applied: {json.dumps(ack.summary)}")

@@ -1,0 +1,364 @@
+"""Posting 835 remittances: all or nothing, exactly once per payer + trace number, with a
+fixed number of queries per file (bulk reads and writes), whatever its number of claims."""
+
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.choices import TRANSITIONS, ClaimStatus
+from billing.exceptions import RemittanceError
+from billing.models import (
+    Adjustment,
+    Claim,
+    ClaimLine,
+    ClaimPayment,
+    ClaimStatusChange,
+    DenialCase,
+    LinePayment,
+    ProviderAdjustment,
+    Remittance,
+)
+from billing.x12.errors import X12Error
+from billing.x12.reader835 import Claim835, Remittance835, read_835
+from mso.audit.services import audit_record
+from mso.reference.models import Payer
+from mso.tenancy.context import current_practice
+from practices.models import Provider
+
+from .claims import claim_build
+
+ZERO = Decimal("0.00")
+REVERSAL, DENIED, NOT_OURS = "22", "4", "23"
+
+
+def _payer_identifier(remit: Remittance835) -> str:
+    return remit.payer.identifier or remit.trace.company_id
+
+
+def _check_payee(remit: Remittance835) -> None:
+    """Refuse a remittance addressed to another practice."""
+    practice = current_practice()
+    payee = remit.payee
+    if payee.npi:
+        if payee.npi != practice.group_npi and not Provider.objects.filter(npi=payee.npi).exists():
+            raise RemittanceError(
+                {
+                    "file": [
+                        f"This remittance pays NPI {payee.npi}, which is not {practice.name}'s group "
+                        "NPI or one of its providers: it belongs to another practice."
+                    ]
+                }
+            )
+    elif payee.tin and practice.tin and payee.tin != practice.tin:
+        raise RemittanceError(
+            {"file": [f"This remittance pays TIN {payee.tin}, not {practice.name}'s."]}
+        )
+
+
+def _target_status(clp: Claim835, claim: Claim) -> str | None:
+    if clp.status_code == NOT_OURS:
+        return None
+    if clp.status_code == REVERSAL:
+        return ClaimStatus.ACCEPTED
+    patient_share = sum((a.amount for a in _all_adjustments(clp) if a.group == "PR"), ZERO)
+    if clp.status_code == DENIED or (clp.payment == 0 and patient_share == 0):
+        return ClaimStatus.DENIED
+    if clp.payment > 0 and any(line.payment == 0 and line.charge > 0 for line in clp.lines):
+        return ClaimStatus.PARTIALLY_PAID
+    return ClaimStatus.PAID
+
+
+def _all_adjustments(clp: Claim835):
+    yield from clp.adjustments
+    for line in clp.lines:
+        yield from line.adjustments
+
+
+def _match_line(line, claim_lines: list[ClaimLine]) -> ClaimLine | None:
+    if line.line_control_number:
+        for candidate in claim_lines:
+            if candidate.line_control_number == line.line_control_number:
+                return candidate
+    code = line.original_procedure_code or line.procedure_code
+    for candidate in claim_lines:
+        if candidate.procedure_code == code and (
+            line.service_date is None or candidate.service_date == line.service_date
+        ):
+            return candidate
+    return None
+
+
+class _Posting:
+    """Accumulates the rows of one remittance, then writes them in bulk."""
+
+    def __init__(self, remit: Remittance835, remittance: Remittance, actor):
+        self.remit, self.remittance, self.actor = remit, remittance, actor
+        pcns = {clp.patient_control_number for clp in remit.claims}
+        self.claims = {
+            c.patient_control_number: c
+            for c in Claim.objects.select_for_update().filter(patient_control_number__in=pcns)
+        }
+        self.paid_claims: list[Claim] = []
+        self.lines: dict[int, list[ClaimLine]] = defaultdict(list)
+        for line in ClaimLine.objects.filter(claim__in=self.claims.values()):
+            self.lines[line.claim_id].append(line)
+        self.summary = {
+            "claims": len(remit.claims),
+            "matched": 0,
+            "unmatched": [],
+            "paid_total": ZERO,
+            "patient_responsibility_total": ZERO,
+            "adjustments_by_group": defaultdict(lambda: ZERO),
+            "plb_total": ZERO,
+            "denied": [],
+            "reversals": 0,
+            "status_not_changed": [],
+        }
+
+    def post(self) -> dict:
+        payments, line_rows, adjustment_rows = [], [], []
+        for clp in self.remit.claims:
+            claim = self.claims.get(clp.patient_control_number)
+            payment = ClaimPayment(
+                remittance=self.remittance,
+                claim=claim,
+                patient_control_number=clp.patient_control_number,
+                status_code=clp.status_code,
+                charge=clp.total_charge,
+                paid=clp.payment,
+                patient_responsibility=clp.patient_responsibility,
+                payer_claim_number=clp.payer_claim_number,
+                remark_codes=[r.code for r in clp.remarks],
+            )
+            payments.append((clp, payment))
+        ClaimPayment.objects.bulk_create([p for _, p in payments], batch_size=2000)
+        for clp, payment in payments:
+            claim_lines = self.lines.get(payment.claim_id, []) if payment.claim_id else []
+            for adj in clp.adjustments:
+                adjustment_rows.append(self._adjustment(payment, None, adj))
+            for line in clp.lines:
+                row = LinePayment(
+                    claim_payment=payment,
+                    claim_line=_match_line(line, claim_lines),
+                    procedure_code=line.procedure_code,
+                    modifiers=list(line.modifiers),
+                    charge=line.charge,
+                    paid=line.payment,
+                    units=line.units,
+                    allowed=next((a.value for a in line.amounts if a.qualifier == "B6"), None),
+                    service_date=line.service_date,
+                    remark_codes=[r.code for r in line.remarks],
+                )
+                line_rows.append((line, row))
+            self._tally(clp)
+        LinePayment.objects.bulk_create([row for _, row in line_rows], batch_size=2000)
+        for line, row in line_rows:
+            for adj in line.adjustments:
+                adjustment_rows.append(self._adjustment(row.claim_payment, row, adj))
+        Adjustment.objects.bulk_create(adjustment_rows, batch_size=5000)
+        ProviderAdjustment.objects.bulk_create(
+            ProviderAdjustment(
+                remittance=self.remittance,
+                provider_identifier=plb.provider_id,
+                fiscal_date=plb.fiscal_period_end,
+                reason=plb.reason,
+                reference=plb.reference,
+                amount=plb.amount,
+            )
+            for plb in self.remit.provider_adjustments
+        )
+        self.summary["plb_total"] = sum((p.amount for p in self.remit.provider_adjustments), ZERO)
+        self._update_claims(payments)
+        return self._summary_json()
+
+    def _adjustment(self, payment, line_row, adj) -> Adjustment:
+        self.summary["adjustments_by_group"][adj.group] += adj.amount
+        return Adjustment(
+            claim_payment=payment,
+            line_payment=line_row,
+            group=adj.group,
+            reason=adj.reason,
+            amount=adj.amount,
+            quantity=adj.quantity,
+        )
+
+    def _tally(self, clp: Claim835) -> None:
+        self.summary["paid_total"] += clp.payment
+        self.summary["patient_responsibility_total"] += clp.patient_responsibility
+        if clp.patient_control_number in self.claims:
+            self.summary["matched"] += 1
+        else:
+            self.summary["unmatched"].append(clp.patient_control_number)
+
+    def _update_claims(self, payments) -> None:
+        """Walk the CLPs in file order (a reversal then a new adjudication of the same claim
+        is common), then write each claim's final status in one UPDATE per status."""
+        final: dict[int, tuple[Claim, str]] = {}
+        history, denials, now = [], [], timezone.now()
+        for clp, payment in payments:
+            claim = payment.claim
+            if claim is None:
+                continue
+            target = _target_status(clp, claim)
+            if clp.status_code == REVERSAL:
+                self.summary["reversals"] += 1
+            if target is None or target not in TRANSITIONS[claim.status]:
+                self.summary["status_not_changed"].append(claim.patient_control_number)
+                continue
+            note = f"835 {self.remittance.trace_number}: {clp.status_code}, paid {clp.payment}"
+            history.append(
+                ClaimStatusChange(
+                    claim=claim,
+                    from_status=claim.status,
+                    to_status=target,
+                    actor=self.actor,
+                    note=note,
+                )
+            )
+            claim.status = target
+            final[claim.pk] = (claim, target)
+            if target in (ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID):
+                denials.append(self._denial(clp, payment, claim, target))
+        moves: dict[str, list[int]] = defaultdict(list)
+        for pk, (_, target) in final.items():
+            moves[target].append(pk)
+        for target, pks in moves.items():
+            Claim.objects.filter(pk__in=pks).update(
+                status=target, status_changed_at=now, status_reason=""
+            )
+        self.paid_claims = [
+            claim
+            for claim, target in final.values()
+            if target in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID)
+        ]
+        # The payer's claim number is what corrections and voids must quote.
+        numbered = []
+        for _, payment in payments:
+            claim = payment.claim
+            if claim is not None and payment.payer_claim_number and not claim.payer_claim_number:
+                claim.payer_claim_number = payment.payer_claim_number
+                numbered.append(claim)
+        Claim.objects.bulk_update(numbered, ["payer_claim_number"], batch_size=2000)
+        ClaimStatusChange.objects.bulk_create(history, batch_size=2000)
+        DenialCase.objects.bulk_create(denials, batch_size=2000)
+        self.summary["denied"] = [d.claim.patient_control_number for d in denials if d.whole_claim]
+
+    def _denial(self, clp, payment, claim, target) -> DenialCase:
+        denied_adjustments = [a for a in _all_adjustments(clp) if a.group != "PR"]
+        if target == ClaimStatus.PARTIALLY_PAID:
+            denied_lines = [line for line in clp.lines if line.payment == 0]
+            denied_adjustments = [
+                a for line in denied_lines for a in line.adjustments if a.group != "PR"
+            ]
+            amount = sum((line.charge for line in denied_lines), ZERO)
+        else:
+            amount = clp.total_charge - clp.payment - clp.patient_responsibility
+        remarks = [r.code for r in clp.remarks] + [
+            r.code for line in clp.lines for r in line.remarks
+        ]
+        return DenialCase(
+            claim=claim,
+            claim_payment=payment,
+            payer=claim.payer,
+            reason_codes=sorted({a.reason for a in denied_adjustments}),
+            group_codes=sorted({a.group for a in denied_adjustments}),
+            remark_codes=sorted(set(remarks)),
+            amount=amount,
+            whole_claim=target == ClaimStatus.DENIED,
+        )
+
+    def _summary_json(self) -> dict:
+        s = self.summary
+        return {
+            "claims": s["claims"],
+            "matched": s["matched"],
+            "unmatched": s["unmatched"],
+            "paid_total": str(s["paid_total"]),
+            "patient_responsibility_total": str(s["patient_responsibility_total"]),
+            "adjustments_by_group": {
+                k: str(v) for k, v in sorted(s["adjustments_by_group"].items())
+            },
+            "plb_total": str(s["plb_total"]),
+            "denied": s["denied"],
+            "reversals": s["reversals"],
+            "status_not_changed": s["status_not_changed"],
+            "payment_amount": str(self.remit.payment.amount),
+        }
+
+
+def _queue_secondary(paid: list[Claim], actor) -> list[str]:
+    """Bill the next payer for claims the primary adjudicated, carrying its payment."""
+    queued = []
+    candidates = Claim.objects.filter(
+        pk__in=[c.pk for c in paid], coverage__priority=1
+    ).select_related("encounter__patient", "coverage")
+    for claim in candidates:
+        secondary = next(
+            (
+                c
+                for c in claim.encounter.patient.coverages.all()
+                if c.priority == 2 and c.covers(claim.encounter.date_of_service)
+            ),
+            None,
+        )
+        if (
+            secondary is None
+            or Claim.objects.filter(encounter=claim.encounter, coverage=secondary).exists()
+        ):
+            continue
+        queued.append(
+            claim_build(
+                actor=actor, encounter=claim.encounter, coverage=secondary
+            ).patient_control_number
+        )
+    return queued
+
+
+def era_read(content: str) -> Remittance835:
+    try:
+        return read_835(content)
+    except X12Error as exc:
+        raise RemittanceError({"file": [f"Rejected, nothing posted: {exc}"]}) from exc
+
+
+@transaction.atomic
+def era_post(*, actor, file_name: str, content: str) -> tuple[Remittance, bool]:
+    """Post an 835. Returns (remittance, created). The same payer + trace number again is
+    reported as already posted (created=False) and changes nothing."""
+    remit = era_read(content)
+    identifier = _payer_identifier(remit)
+    existing = Remittance.objects.filter(
+        payer_identifier=identifier, trace_number=remit.trace.number
+    ).first()
+    if existing is not None:
+        return existing, False
+    _check_payee(remit)
+    remittance = Remittance.objects.create(
+        payer=Payer.objects.filter(payer_id=remit.payer.identifier).first(),
+        payer_name=remit.payer.name[:120],
+        payer_identifier=identifier,
+        trace_number=remit.trace.number,
+        payment_amount=remit.payment.amount,
+        payment_method=remit.payment.method,
+        payment_date=remit.payment.date,
+        file_name=file_name[:200],
+        content_sha256=hashlib.sha256(content.encode()).hexdigest(),
+        claim_count=len(remit.claims),
+        posted_by=actor,
+    )
+    posting = _Posting(remit, remittance, actor)
+    summary = posting.post()
+    summary["secondary_claims"] = _queue_secondary(posting.paid_claims, actor)
+    remittance.matched_count = summary["matched"]
+    remittance.summary = summary
+    remittance.save(update_fields=["matched_count", "summary"])
+    audit_record(
+        actor=actor,
+        action="era.post",
+        obj=remittance,
+        changes={k: summary[k] for k in ("claims", "matched", "paid_total")},
+    )
+    return remittance, True
