@@ -95,3 +95,17 @@ class CorrectForm(forms.Form):
 
 class AckUploadForm(forms.Form):
     file = forms.FileField(label="999 or 277CA file")
+
+
+class DenialNoteForm(forms.Form):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealForm(forms.Form):
+    argument = forms.CharField(
+        label="Why the payer should reconsider", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class WriteOffForm(forms.Form):
+    reason = forms.CharField(label="Write-off reason")

@@ -6,19 +6,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from billing.api.views import batch_file_response
-from billing.choices import ClaimStatus, QueryStatus
+from billing.choices import TRANSITIONS, ClaimStatus, DenialStatus, QueryStatus
+from billing.documents import appeal_letter_pdf
 from billing.forms import (
     AckUploadForm,
+    AppealForm,
     CodingQueryForm,
     CorrectForm,
     DecisionForm,
+    DenialNoteForm,
     EncounterForm,
     EncounterLineFormSet,
     VoidForm,
+    WriteOffForm,
 )
 from billing.models import (
     Acknowledgement,
@@ -26,15 +31,27 @@ from billing.models import (
     ClaimFinding,
     ClaimPayment,
     CodingQuery,
+    DenialCase,
     Encounter,
     Remittance,
 )
 from billing.scrubber import EDITS
 from billing.selectors import claim_queryset
-from billing.services import acks, batches, claims, coding, encounters, remittances
+from billing.selectors_denials import denial_analytics, denial_queryset, denial_queue
+from billing.services import (
+    acks,
+    batches,
+    claims,
+    coding,
+    denials,
+    encounters,
+    remittances,
+)
 from billing.uploads import upload_text
+from billing.x12.carc import carc_text, rarc_text
 from mso.accounts import policy
 from mso.accounts.decorators import require
+from mso.accounts.models import User
 from mso.accounts.policy import Action
 from mso.audit.services import audit_read
 from mso.errors import FieldErrors
@@ -222,12 +239,15 @@ def claim_detail(request, pk):
         claim_queryset().prefetch_related("history__actor", "corrections"), pk=pk
     )
     audit_read(actor=request.user, obj=claim)
+    can_manage = _can(request, Action.CLAIM_MANAGE)
     return render(
         request,
         "billing/claim_detail.html",
         {
             "claim": claim,
-            "can_manage": _can(request, Action.CLAIM_MANAGE),
+            "can_manage": can_manage,
+            "can_correct": can_manage and ClaimStatus.REPLACED in TRANSITIONS[claim.status],
+            "can_void": can_manage and ClaimStatus.VOIDED in TRANSITIONS[claim.status],
             "void_form": VoidForm(),
             "correct_form": CorrectForm(),
         },
@@ -364,3 +384,85 @@ def remittance_list(request):
             "can_upload": _can(request, Action.ACK_UPLOAD),
         },
     )
+
+
+@require(Action.CLAIM_VIEW)
+def denial_list(request):
+    filters = {key: request.GET.get(key, "") for key in ("status", "reason", "payer")}
+    cases = denial_queue(**filters)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "billing/denials.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "analytics": denial_analytics(),
+            "statuses": DenialStatus.choices,
+        },
+    )
+
+
+@require(Action.CLAIM_VIEW)
+def denial_detail(request, pk):
+    case = get_object_or_404(
+        denial_queryset().prefetch_related("notes__author", "claim__lines"), pk=pk
+    )
+    audit_read(actor=request.user, obj=case.claim)
+    return render(
+        request,
+        "billing/denial_detail.html",
+        {
+            "case": case,
+            "can_manage": _can(request, Action.CLAIM_MANAGE),
+            "note_form": DenialNoteForm(),
+            "appeal_form": AppealForm(),
+            "write_off_form": WriteOffForm(),
+            "assignees": User.objects.filter(
+                memberships__role__in=["mso_admin", "mso_staff", "practice_manager"]
+            )
+            .distinct()
+            .order_by("email"),
+            "reasons": [(code, carc_text(code)) for code in case.reason_codes],
+            "remarks": [(code, rarc_text(code)) for code in case.remark_codes],
+        },
+    )
+
+
+@require_POST
+@require(Action.CLAIM_MANAGE)
+def denial_action(request, pk, action):
+    case = get_object_or_404(DenialCase, pk=pk)
+    post = request.POST
+    try:
+        if action == "assign":
+            assignee = User.objects.filter(pk=post.get("assignee") or None).first()
+            denials.denial_assign(actor=request.user, case=case, assignee=assignee)
+        elif action == "note":
+            denials.denial_note(actor=request.user, case=case, text=post.get("text", ""))
+        elif action == "resubmit":
+            denials.denial_resubmit(actor=request.user, case=case)
+        elif action == "appeal":
+            argument = post.get("argument", "")
+            denials.denial_appeal(actor=request.user, case=case, argument=argument)
+            response = HttpResponse(
+                appeal_letter_pdf(case, argument=argument, author=request.user),
+                content_type="application/pdf",
+            )
+            response["Content-Disposition"] = f'attachment; filename="appeal-{case.pk}.pdf"'
+            return response
+        elif action == "write-off":
+            denials.denial_write_off_request(
+                actor=request.user, case=case, reason=post.get("reason", "")
+            )
+        elif action in ("approve", "decline"):
+            denials.denial_write_off_decide(
+                actor=request.user, case=case, approve=action == "approve"
+            )
+        else:
+            raise PermissionDenied
+    except FieldErrors as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Done.")
+    return redirect("denial-detail", pk=pk)

@@ -24,6 +24,7 @@ PRACTICE_NAV = [
     ("Batches (837P)", "batch-list", "layers", Action.CLAIM_VIEW),
     ("Acknowledgements", "acknowledgement-list", "inbox", Action.CLAIM_VIEW),
     ("Remittances (835)", "remittance-list", "dollar", Action.CLAIM_VIEW),
+    ("Denials", "denial-list", "alert-triangle", Action.CLAIM_VIEW),
     ("Patients", "patient-list", "user", Action.PATIENT_VIEW),
     ("Providers", "provider-list", "briefcase", Action.PATIENT_VIEW),
     ("Locations", "location-list", "globe", Action.LOCATION_VIEW),

@@ -36,4 +36,7 @@ urlpatterns = [
     path("batches/<int:pk>/download/", billing.batch_download, name="batch-download"),
     path("acknowledgements/", billing.acknowledgement_list, name="acknowledgement-list"),
     path("remittances/", billing.remittance_list, name="remittance-list"),
+    path("denials/", billing.denial_list, name="denial-list"),
+    path("denials/<int:pk>/", billing.denial_detail, name="denial-detail"),
+    path("denials/<int:pk>/<str:action>/", billing.denial_action, name="denial-action"),
 ]

@@ -204,3 +204,19 @@ def test_batch_download(world, client_for, claim):
     response = client_for(world.manager_a, world.a).get(f"/batches/{batch.pk}/download/")
     assert response.status_code == 200 and response.content.startswith(b"ISA*")
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_claim_page_offers_only_allowed_actions(world, client_for, claim):
+    client = client_for(world.staff, world.a)
+    ready = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Void claim" in ready and "Correct claim" not in ready
+    with schema_context(world.a.schema_name):
+        batches.batch_build_all(actor=None)
+        claim.refresh_from_db()
+        claims.claim_transition(claim=claim, to=ClaimStatus.ACCEPTED)
+    accepted = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Void claim" in accepted and "Correct claim" in accepted
+    assert (
+        "Correct claim"
+        not in client_for(world.provider_a, world.a).get(f"/claims/{claim.pk}/").content.decode()
+    )
