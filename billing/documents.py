@@ -29,3 +29,16 @@ def appeal_letter_pdf(case: DenialCase, *, argument: str, author) -> bytes:
             "groups": [(code, group_text(code)) for code in case.group_codes],
         },
     )
+
+
+def statement_pdf(*, practice, patient, snapshot: dict, dunning_level: int) -> bytes:
+    return render_pdf(
+        "billing/documents/statement.html",
+        {
+            "practice": practice,
+            "patient": patient,
+            "s": snapshot,
+            "dunning_level": dunning_level,
+            "location": Location.objects.filter(is_active=True).order_by("pk").first(),
+        },
+    )

@@ -109,3 +109,13 @@ class AppealForm(forms.Form):
 
 class WriteOffForm(forms.Form):
     reason = forms.CharField(label="Write-off reason")
+
+
+class PatientPaymentForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("payment", "Payment"), ("refund", "Refund")])
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+    received_on = forms.DateField(widget=DATE, label="Date")
+    method = forms.ChoiceField(
+        choices=[("card", "Card"), ("cash", "Cash"), ("check", "Check"), ("ach", "Bank transfer")]
+    )
+    reference = forms.CharField(required=False, max_length=60)

@@ -8,8 +8,10 @@ from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from billing import selectors_kpis
 from billing.api.views import batch_file_response
 from billing.choices import TRANSITIONS, ClaimStatus, DenialStatus, QueryStatus
 from billing.documents import appeal_letter_pdf
@@ -22,6 +24,7 @@ from billing.forms import (
     DenialNoteForm,
     EncounterForm,
     EncounterLineFormSet,
+    PatientPaymentForm,
     VoidForm,
     WriteOffForm,
 )
@@ -34,9 +37,12 @@ from billing.models import (
     DenialCase,
     Encounter,
     Remittance,
+    Statement,
+    StatementRun,
 )
 from billing.scrubber import EDITS
 from billing.selectors import claim_queryset
+from billing.selectors_ar import patient_balances
 from billing.selectors_denials import denial_analytics, denial_queryset, denial_queue
 from billing.services import (
     acks,
@@ -45,6 +51,7 @@ from billing.services import (
     coding,
     denials,
     encounters,
+    patient_billing,
     remittances,
 )
 from billing.uploads import upload_text
@@ -56,6 +63,7 @@ from mso.accounts.policy import Action
 from mso.audit.services import audit_read
 from mso.errors import FieldErrors
 from mso.forms import apply_errors
+from practices.models import Patient
 
 
 def _can(request, action) -> bool:
@@ -466,3 +474,88 @@ def denial_action(request, pk, action):
     else:
         messages.success(request, "Done.")
     return redirect("denial-detail", pk=pk)
+
+
+@require(Action.CLAIM_VIEW)
+def dashboard(request):
+    data = selectors_kpis.dashboard(timezone.localdate())
+    denials = denial_analytics()
+    return render(
+        request,
+        "billing/dashboard.html",
+        {
+            **data,
+            "denials": denials,
+            "denial_chart": [(r["code"], r["count"]) for r in denials["reasons"]],
+        },
+    )
+
+
+@require(Action.CLAIM_VIEW)
+def statements(request):
+    job = None
+    if request.method == "POST":
+        if not _can(request, Action.CLAIM_MANAGE):
+            raise PermissionDenied
+        job = patient_billing.statement_run_start(actor=request.user, as_of=timezone.localdate())
+        messages.info(request, "Statement run started.")
+    runs = StatementRun.objects.all()[:20]
+    latest = runs[0] if runs else None
+    return render(
+        request,
+        "billing/statements.html",
+        {
+            "runs": runs,
+            "job": job,
+            "can_run": _can(request, Action.CLAIM_MANAGE),
+            "latest": latest,
+            "statements": latest.statements.select_related("patient")[:200] if latest else [],
+        },
+    )
+
+
+@require(Action.CLAIM_VIEW)
+def statement_pdf_download(request, pk):
+    statement = get_object_or_404(Statement.objects.select_related("patient"), pk=pk)
+    audit_read(actor=request.user, obj=statement.patient)
+    response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.pdf"'
+    return response
+
+
+@require(Action.PATIENT_VIEW)
+def patient_account(request, pk):
+    patient = get_object_or_404(Patient, pk=pk)
+    audit_read(actor=request.user, obj=patient)
+    can_post = _can(request, Action.CLAIM_MANAGE)
+    form = PatientPaymentForm(request.POST or None)
+    if request.method == "POST":
+        if not can_post:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                patient_billing.patient_payment_record(
+                    actor=request.user, patient=patient, **form.cleaned_data
+                )
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, "Recorded.")
+                return redirect("patient-account", pk=pk)
+    shares = (
+        ClaimPayment.objects.filter(claim__encounter__patient=patient)
+        .select_related("claim__encounter", "remittance")
+        .order_by("-claim__encounter__date_of_service")
+    )
+    return render(
+        request,
+        "billing/patient_account.html",
+        {
+            "patient": patient,
+            "form": form if can_post else None,
+            "balance": patient_balances([patient.pk]).get(patient.pk, 0),
+            "shares": shares,
+            "payments": patient.payments.all(),
+            "statements": patient.statements.select_related("run").order_by("-run__as_of")[:20],
+        },
+    )

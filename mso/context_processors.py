@@ -18,6 +18,7 @@ PORTAL_NAV = [
 ]
 PRACTICE_NAV = [
     ("Practice home", "home", "home", Action.PRACTICE_VIEW),
+    ("A/R and KPIs", "billing-dashboard", "chart", Action.CLAIM_VIEW),
     ("Claims", "claim-list", "file", Action.CLAIM_VIEW),
     ("Encounters", "encounter-list", "clipboard", Action.ENCOUNTER_VIEW),
     ("Coding queries", "coding-query-list", "edit", Action.ENCOUNTER_VIEW),
@@ -25,6 +26,7 @@ PRACTICE_NAV = [
     ("Acknowledgements", "acknowledgement-list", "inbox", Action.CLAIM_VIEW),
     ("Remittances (835)", "remittance-list", "dollar", Action.CLAIM_VIEW),
     ("Denials", "denial-list", "alert-triangle", Action.CLAIM_VIEW),
+    ("Patient statements", "statement-list", "mail", Action.CLAIM_VIEW),
     ("Patients", "patient-list", "user", Action.PATIENT_VIEW),
     ("Providers", "provider-list", "briefcase", Action.PATIENT_VIEW),
     ("Locations", "location-list", "globe", Action.LOCATION_VIEW),

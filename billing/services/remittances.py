@@ -47,8 +47,9 @@ def _check_payee(remit: Remittance835) -> None:
             raise RemittanceError(
                 {
                     "file": [
-                        f"This remittance pays NPI {payee.npi}, which is not {practice.name}'s group "
-                        "NPI or one of its providers: it belongs to another practice."
+                        f"This remittance pays NPI {payee.npi}, which is not "
+                        f"{practice.name}'s group NPI or one of its providers: it belongs to "
+                        "another practice."
                     ]
                 }
             )

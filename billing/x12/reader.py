@@ -13,6 +13,7 @@ and header dates. With `strict=False` count/control-number/date deviations becom
 (`X12Issue`) and reading continues; nesting errors and unreadable data always raise `X12Error`.
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -147,12 +148,23 @@ def _printable(value: str, limit: int = 12) -> str:
     return repr(value[:limit])
 
 
+@functools.cache
+def _suspicious(delimiter_chars: frozenset[str]) -> re.Pattern[str]:
+    """Characters that need the careful check below: control characters (unless they serve as
+    delimiters) and line breaks. Most segments have none, so one regex search clears them."""
+    suspects = [chr(c) for c in (*range(32), 127) if chr(c) not in delimiter_chars]
+    return re.compile("[" + re.escape("".join(suspects)) + "]")
+
+
 def _check_characters(
     raw: str, number: int, seg_id: str, line: int, delimiters: Delimiters
 ) -> None:
+    chars = delimiters.chars
+    if not _suspicious(chars).search(raw):
+        return
     terminator = delimiters.segment
     for ch in raw:
-        if ch in delimiters.chars:
+        if ch in chars:
             continue  # control characters may serve as delimiters
         if ch in _LINE_BREAKS and ch != terminator:
             raise X12Error(

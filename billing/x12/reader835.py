@@ -22,18 +22,20 @@ positive and increase it when negative):
    lines (CLP05 absent counts as 0). X12 says the patient responsibility must equal the PR
    adjustments except on reversals (RFI 2548, section 1.10.2.8), so for CLP02 = 22 CLP05 is
    not checked against PR; the money rules still hold there because every amount is negated.
-3. transaction: BPR02 = sum(CLP04) - sum(PLB amounts), with BPR02 taken as negative when
-   BPR03 is D (debit). Not checked when BPR01 is D (payment only: the remittance detail is to
-   be ignored).
+3. transaction: BPR02 = sum(CLP04) - sum(PLB amounts). Our reading of BPR03: with D (debit)
+   the money flows from the provider, so BPR02 counts as negative. Not checked when BPR01 is
+   D (payment only: the guide says to ignore the remittance detail then).
 A violation names its rule, the segment and the amounts. Strict mode (default) raises
 `X12Error` for it; tolerant mode (`strict=False`) lists it in `warnings` and reads on.
 
 Also checked (strict: error, tolerant: warning): the envelope (counts, control numbers), the
 loop layout of the guide with its code lists (CLP02, CLP06, CAS01, SVC01-1, PLB03-1, ...),
 dates, NPIs (Luhn), states, BPR02 not negative, trailing element separators, a charge that
-is negative outside a reversal. Always fatal, in both modes: no ISA envelope (an 835
-fragment), a missing BPR or TRN, a CLP/SVC/CAS/PLB without its amounts or with an amount
-that is not a number, a service line (SVC) before the CLP of its claim, truncated files.
+is negative outside a reversal, TS3/CLP elements the guide does not use. Always fatal, in both
+modes: no ISA envelope (an 835 fragment), a missing BPR or TRN, a CLP without CLP01-CLP04, a
+CLP/SVC/CAS/PLB amount that is missing or not a number, a service line (SVC) before the CLP
+of its claim, a CLP outside loop 2000 (no LX), segments out of order or unknown, truncated
+files and broken envelopes.
 """
 
 import re
@@ -553,6 +555,7 @@ class Adjustment835:
     reason: str  # CARC
     amount: Decimal  # positive reduces the payment
     quantity: Decimal | None
+    text: str  # "CO-45: charge above the fee schedule, ... (contractual obligation: ...)"
     segment_number: int
 
     @property
@@ -562,11 +565,6 @@ class Adjustment835:
     @property
     def reason_text(self) -> str:
         return carc.carc_text(self.reason)
-
-    @property
-    def text(self) -> str:
-        """ "CO-45: charge above the fee schedule, ... (contractual obligation: ...)"."""
-        return carc.adjustment_text(self.group, self.reason)
 
     @property
     def is_patient_responsibility(self) -> bool:
@@ -580,13 +578,8 @@ class Remark835:
     code: str
     source: str  # MOA, MIA or LQ
     qualifier: str  # HE (RARC) or RX (NCPDP reject/payment code) for LQ; "HE" for MOA/MIA
+    text: str
     segment_number: int
-
-    @property
-    def text(self) -> str:
-        if self.qualifier == "RX":
-            return f"NCPDP reject/payment code {self.code}"
-        return carc.rarc_text(self.code)
 
 
 @dataclass(frozen=True)
@@ -628,7 +621,7 @@ class ServiceLine835:
     charge: Decimal  # SVC02
     payment: Decimal  # SVC03
     revenue_code: str  # SVC04
-    units: Decimal  # SVC05, 1 when absent (the guide's default)
+    units: Decimal  # SVC05; 1 when absent (the guide's default) or unreadable (reported)
     original_qualifier: str  # SVC06-1 (when the payer adjudicated another code)
     original_procedure_code: str  # SVC06-2: the code we billed, when bundled/unbundled
     original_modifiers: tuple[str, ...]
@@ -759,11 +752,8 @@ class ProviderAdjustment835:
     reason: str  # PLB03-1 (05-1, ...): L6, WO, FB, 72, CS, ...
     reference: str  # PLB03-2: often the payer claim number or a recovery reference
     amount: Decimal
+    text: str  # what the reason code means
     segment_number: int
-
-    @property
-    def text(self) -> str:
-        return carc.plb_text(self.reason)
 
 
 @dataclass(frozen=True)
@@ -903,6 +893,11 @@ def _money(segment: Segment, position: int, name: str, *, required: bool) -> Dec
     return Decimal(value)
 
 
+def _remark(code: str, source: str, qualifier: str, segment: Segment) -> Remark835:
+    text = f"NCPDP reject/payment code {code}" if qualifier == "RX" else carc.rarc_text(code)
+    return Remark835(code, source, qualifier, text, segment.number)
+
+
 def _number(segment: Segment, position: int) -> Decimal | None:
     value = segment.get(position)
     return Decimal(value) if value and _NUMBER.fullmatch(value) else None
@@ -1021,7 +1016,7 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
                 "missing TRN (Reassociation Trace Number): the 835 header needs TRN after BPR "
                 f"to tie the remittance to its payment; found {segment.id} first"
             )
-    claim_open = False
+    header_seen = claim_open = False
     for segment in segments:
         if segment.elements and segment.elements[-1] == "" and segment.id != "ISA":
             reporter.report(
@@ -1047,8 +1042,14 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
                     "payer's 9-digit EIN",
                 )
         elif seg_id == "LX":
+            header_seen = True
             claim_open = False
         elif seg_id == "CLP":
+            if not header_seen:
+                raise segment.error(
+                    "CLP before LX: the claims of an 835 sit in loop 2000, which starts with LX "
+                    "(header number)"
+                )
             claim_open = True
             _check_clp(segment)
         elif seg_id == "SVC":
@@ -1120,6 +1121,7 @@ def _adjustments(node: Node) -> tuple[Adjustment835, ...]:
                     reason=reason,
                     amount=_decimal(cas, 3 + 3 * index),
                     quantity=_number(cas, 4 + 3 * index),
+                    text=carc.adjustment_text(group, reason),
                     segment_number=cas.number,
                 )
             )
@@ -1144,12 +1146,11 @@ def _line(node: Node, reporter: Reporter) -> ServiceLine835:
     svc = node.header
     procedure = svc.components(1)
     original = svc.components(6)
+    units = _number(svc, 5)
     dates = _dates(node)
     start = dates.get("472") or dates.get("150")
     end = dates.get("472") or dates.get("151")
-    remarks = tuple(
-        Remark835(lq.get(2), "LQ", lq.get(1), lq.number) for lq in node.all("LQ") if lq.get(2)
-    )
+    remarks = tuple(_remark(lq.get(2), "LQ", lq.get(1), lq) for lq in node.all("LQ") if lq.get(2))
     references = _references(node)
     line = ServiceLine835(
         qualifier=procedure[0] if procedure else "",
@@ -1159,7 +1160,7 @@ def _line(node: Node, reporter: Reporter) -> ServiceLine835:
         charge=_decimal(svc, 2),
         payment=_decimal(svc, 3),
         revenue_code=svc.get(4),
-        units=_number(svc, 5) if svc.get(5) else ONE,
+        units=units if units is not None else ONE,
         original_qualifier=original[0] if original else "",
         original_procedure_code=original[1] if len(original) > 1 else "",
         original_modifiers=tuple(m for m in original[2:6] if m),
@@ -1189,15 +1190,11 @@ def _claim_remarks(node: Node) -> tuple[Remark835, ...]:
     remarks = []
     moa = node.first("MOA")
     if moa is not None:
-        remarks += [
-            Remark835(moa.get(p), "MOA", "HE", moa.number) for p in range(3, 8) if moa.get(p)
-        ]
+        remarks += [_remark(moa.get(p), "MOA", "HE", moa) for p in range(3, 8) if moa.get(p)]
     mia = node.first("MIA")
     if mia is not None:
         remarks += [
-            Remark835(mia.get(p), "MIA", "HE", mia.number)
-            for p in (5, 20, 21, 22, 23)
-            if mia.get(p)
+            _remark(mia.get(p), "MIA", "HE", mia) for p in (5, 20, 21, 22, 23) if mia.get(p)
         ]
     return tuple(remarks)
 
@@ -1327,6 +1324,7 @@ def _provider_adjustments(root: Node) -> tuple[ProviderAdjustment835, ...]:
                     reason=plb.component(reason_at, 1),
                     reference=plb.component(reason_at, 2),
                     amount=_decimal(plb, reason_at + 1),
+                    text=carc.plb_text(plb.component(reason_at, 1)),
                     segment_number=plb.number,
                 )
             )
@@ -1422,7 +1420,7 @@ def _check_group(group: Group, reporter: Reporter) -> None:
 def _check_complete_file(data: str | bytes) -> None:
     if isinstance(data, bytes):
         try:
-            head = data[:256].decode("utf-8")
+            head = data.decode("utf-8")[:256]
         except UnicodeDecodeError:
             return  # the tokenizer says where the file stops being text
     else:

@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mso.context_processors.portal",
             ],
+            # `mso` is the project package, not an app: register its template tags by name.
+            "libraries": {"charts": "mso.templatetags.charts"},
         },
     },
 ]
