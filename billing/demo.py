@@ -5,15 +5,28 @@ the scrubber for reasons a billing team meets every week (late filing, incomplet
 data, duplicates). Deterministic per practice, and run once per practice."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
-from billing.models import Encounter, FeeSchedule, FeeScheduleItem
+from billing.choices import ClaimStatus
+from billing.era_builder import claim_outcome, era_text
+from billing.models import (
+    Claim,
+    ClaimStatusChange,
+    Encounter,
+    FeeSchedule,
+    FeeScheduleItem,
+    Remittance,
+)
+from billing.selectors_ar import patient_balances
 from billing.services.batches import batch_build_all
 from billing.services.claims import claim_build
 from billing.services.encounters import encounter_create
+from billing.services.patient_billing import patient_payment_record
+from billing.services.remittances import era_post
 from mso.identifiers import npi_check_digit
 from mso.reference.models import Payer
 from practices.models import Coverage, Location, Patient, Provider
@@ -294,6 +307,93 @@ def seed_practice(
     for encounter in (e for e in insured if e.date_of_service < cutoff):
         claim_build(actor=actor, encounter=encounter)
     batches = batch_build_all(actor=actor)
+    _backdate_submissions()
+    remittances = _remit(rng, actor=actor, today=today)
+    _patient_payments(rng, actor=actor, today=today)
     for encounter in (e for e in insured if e.date_of_service >= cutoff):
         claim_build(actor=actor, encounter=encounter)
-    return {"encounters": len(created), "claims": len(insured), "batches": len(batches)}
+    return {
+        "encounters": len(created),
+        "claims": len(insured),
+        "batches": len(batches),
+        "remittances": remittances,
+    }
+
+
+OUTCOMES = (
+    ["paid"] * 14
+    + ["deductible"] * 2
+    + ["partial"] * 2
+    + ["denied:97", "denied:16", "denied:50", "denied:29"]
+)
+
+
+def _remit(rng: random.Random, *, actor, today: date) -> int:
+    """Payers answer the batched claims older than three weeks: one ERA per payer."""
+    posted = 0
+    claims = (
+        Claim.objects.filter(
+            status=ClaimStatus.BATCHED, encounter__date_of_service__lt=today - timedelta(days=21)
+        )
+        .select_related("payer", "coverage", "encounter__patient")
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
+    by_payer: dict[tuple, list] = {}
+    for claim in claims:
+        month = claim.encounter.date_of_service.replace(day=1)
+        by_payer.setdefault((claim.payer_id, month), []).append(claim)
+    for number, ((_, month), payer_claims) in enumerate(sorted(by_payer.items()), start=1):
+        adjudicated = [
+            claim_outcome(
+                claim,
+                rng.choice(OUTCOMES)
+                if len(claim.lines.all()) > 1
+                else rng.choice([o for o in OUTCOMES if o != "partial"]),
+                payer_claim_number=f"{payer_claims[0].payer.payer_id}{claim.pk:08d}",
+            )
+            for claim in payer_claims
+        ]
+        content = era_text(
+            payer=payer_claims[0].payer,
+            claims=adjudicated,
+            trace_number=f"EFT{connection.schema_name[:4].upper()}{number:05d}",
+            payment_date=today - timedelta(days=7),
+            control=number,
+            interest=Decimal("3.17") if number == 1 else Decimal("0"),
+        )
+        remittance, _ = era_post(actor=actor, file_name=f"era-{number}.835", content=content)
+        # Demo history: the payer answered about five weeks after the month of service.
+        paid_on = min(month + timedelta(days=38), today - timedelta(days=1))
+        Remittance.objects.filter(pk=remittance.pk).update(
+            posted_at=timezone.make_aware(datetime.combine(paid_on, time(9)))
+        )
+        posted += 1
+    return posted
+
+
+def _backdate_submissions() -> None:
+    """Demo history: claims went out two days after the visit, not all on the day of seeding."""
+    for change in ClaimStatusChange.objects.filter(to_status=ClaimStatus.BATCHED).select_related(
+        "claim__encounter"
+    ):
+        sent = change.claim.encounter.date_of_service + timedelta(days=2)
+        ClaimStatusChange.objects.filter(pk=change.pk).update(
+            at=timezone.make_aware(datetime.combine(sent, time(18)))
+        )
+
+
+def _patient_payments(rng: random.Random, *, actor, today: date) -> None:
+    """About half the patients who owe something pay some or all of it."""
+    for patient_id, balance in sorted(patient_balances().items()):
+        if balance <= 0 or rng.random() < 0.5:
+            continue
+        amount = balance if rng.random() < 0.6 else (balance / 2).quantize(Decimal("0.01"))
+        patient_payment_record(
+            actor=actor,
+            patient=Patient.objects.get(pk=patient_id),
+            amount=amount,
+            kind="payment",
+            received_on=today - timedelta(days=rng.randint(1, 5)),
+            method=rng.choice(["card", "check", "cash"]),
+        )

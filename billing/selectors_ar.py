@@ -15,6 +15,7 @@ from billing.models import (
     ClaimStatusChange,
     PatientPayment,
 )
+from practices.models import Patient
 
 ZERO = Decimal("0.00")
 # Claims the payer still owes an answer on.
@@ -137,3 +138,12 @@ def _totals(items) -> dict[int, Decimal]:
     for item in items:
         totals[int(item.key)] += item.balance
     return totals
+
+
+def patient_labels(report: AgingReport) -> dict[str, str]:
+    """Aging keys (patient ids) -> "Last, First (MRN)" for display."""
+    ids = [int(row.key) for row in report.rows]
+    return {
+        str(p.pk): f"{p.last_name}, {p.first_name} ({p.mrn})"
+        for p in Patient.objects.filter(pk__in=ids)
+    }

@@ -18,7 +18,7 @@ from billing.models import (
     DenialCase,
     PatientPayment,
 )
-from billing.selectors_ar import insurance_aging, patient_aging
+from billing.selectors_ar import insurance_aging, patient_aging, patient_labels
 
 ZERO = Decimal("0.00")
 
@@ -140,6 +140,7 @@ def dashboard(as_of: date) -> dict:
         "kpis": indicators,
         "insurance": insurance,
         "patients": patients,
+        "patient_labels": patient_labels(patients),
         "ar_total": ar_total,
         "money": money,
         "collections": collections_by_month(as_of),

@@ -11,6 +11,7 @@ from mso.tenancy.urls import portal_url
 # (label, url name, icon, action that must be allowed)
 PORTAL_NAV = [
     ("Overview", "home", "home", Action.PORTAL_ACCESS),
+    ("Revenue dashboard", "portfolio-dashboard", "chart", Action.PORTAL_ACCESS),
     ("Practices", "practice-list", "building", Action.PRACTICE_LIST),
     ("Onboard a practice", "practice-onboard", "plus", Action.PRACTICE_ONBOARD),
     ("Users & roles", "user-list", "users", Action.USER_LIST),

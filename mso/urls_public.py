@@ -13,6 +13,7 @@ urlpatterns = [
     *common_patterns("mso.urls_public"),
     *api_patterns,
     path("", tenancy.portal_home, name="home"),
+    path("dashboard/", tenancy.portfolio_dashboard, name="portfolio-dashboard"),
     path("practices/", tenancy.practice_list_page, name="practice-list"),
     path("practices/new/", tenancy.onboard_details, name="practice-onboard"),
     path("practices/new/owners/", tenancy.onboard_owners, name="practice-onboard-owners"),

@@ -4,7 +4,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_PAGES = ["/", "/practices/", "/practices/new/", "/users/", "/audit/"]
+PORTAL_PAGES = ["/", "/dashboard/", "/practices/", "/practices/new/", "/users/", "/audit/"]
 PRACTICE_PAGES = [
     "/",
     "/locations/",
@@ -18,14 +18,28 @@ PRACTICE_PAGES = [
     "/claims/",
     "/batches/",
     "/acknowledgements/",
+    "/remittances/",
+    "/denials/",
+    "/dashboard/",
+    "/statements/",
 ]
-_BILLING_VIEW = {"/encounters/", "/coding-queries/", "/claims/", "/batches/", "/acknowledgements/"}
+_BILLING_VIEW = {
+    "/encounters/",
+    "/coding-queries/",
+    "/claims/",
+    "/batches/",
+    "/acknowledgements/",
+    "/remittances/",
+    "/denials/",
+    "/dashboard/",
+    "/statements/",
+}
 _PATIENTS = {"/patients/", "/providers/"}
 
 # (role, portal page, expected status) — anything not listed for a signed-in user is 403.
 PORTAL_ALLOWED = {
-    "mso_admin": {"/", "/practices/", "/practices/new/", "/users/", "/audit/"},
-    "mso_staff": {"/", "/practices/"},
+    "mso_admin": {"/", "/dashboard/", "/practices/", "/practices/new/", "/users/", "/audit/"},
+    "mso_staff": {"/", "/dashboard/", "/practices/"},
 }
 _BASE = {"/", "/locations/", "/members/"}
 PRACTICE_ALLOWED = {

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mso.accounts import policy
@@ -146,3 +147,22 @@ def practice_open(request, pk):
     except FieldErrors:
         raise Http404 from None
     return redirect(practice_url(request, practice, f"/accounts/handoff/{secret}/"))
+
+
+@require(Action.PORTAL_ACCESS)
+def portfolio_dashboard(request):
+    """A/R and KPIs of every practice the user may see, side by side."""
+    from billing.portfolio import portfolio
+
+    as_of = timezone.localdate()
+    rows = portfolio(practice_list(user=request.user), as_of)
+    return render(
+        request,
+        "tenancy/portfolio.html",
+        {
+            "rows": rows,
+            "as_of": as_of,
+            "collections": [(row["practice"].name, row["payments"]) for row in rows],
+            "ar": [(row["practice"].name, row["ar_total"]) for row in rows],
+        },
+    )

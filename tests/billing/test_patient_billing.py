@@ -144,3 +144,16 @@ def test_pages(world, owed, client_for):
         client_for(world.manager_b, world.b).get(f"/patients/{owed.pk}/account/").status_code == 404
     )
     assert client.get("/statements/").status_code == 200
+
+
+def test_portfolio_dashboard_compares_practices(world, owed, client_for):
+    from django.core.cache import cache
+
+    with schema_context(world.a.schema_name):
+        cache.clear()
+    html = client_for(world.admin, None).get("/dashboard/").content.decode()
+    assert "Alpha Medical Group" in html and "Bravo Medical Group" in html
+    assert "$32.80" in html  # alpha's open A/R
+    staff = client_for(world.staff, None).get("/dashboard/").content.decode()
+    assert "Bravo Medical Group" not in staff  # staff see only their practices
+    assert client_for(world.manager_a, None).get("/dashboard/").status_code == 403
