@@ -263,7 +263,7 @@ class _Posting:
         return DenialCase(
             claim=claim,
             claim_payment=payment,
-            payer=claim.payer,
+            payer_id=claim.payer_id,
             reason_codes=sorted({a.reason for a in denied_adjustments}),
             group_codes=sorted({a.group for a in denied_adjustments}),
             remark_codes=sorted(set(remarks)),
@@ -293,9 +293,11 @@ class _Posting:
 def _queue_secondary(paid: list[Claim], actor) -> list[str]:
     """Bill the next payer for claims the primary adjudicated, carrying its payment."""
     queued = []
-    candidates = Claim.objects.filter(
-        pk__in=[c.pk for c in paid], coverage__priority=1
-    ).select_related("encounter__patient", "coverage")
+    candidates = (
+        Claim.objects.filter(pk__in=[c.pk for c in paid], coverage__priority=1)
+        .select_related("encounter__patient", "coverage")
+        .prefetch_related("encounter__patient__coverages")
+    )
     for claim in candidates:
         secondary = next(
             (

@@ -254,22 +254,30 @@ def schema_clone(schema_name: str) -> None:
     connection.set_schema_to_public()
     plan = plan_for(template)
     t, s = _q(template), _q(target)
+    # The DDL goes to the server as one script: one round trip instead of hundreds.
+    script = [f"CREATE SCHEMA {s}"]
+    script += [f"CREATE SEQUENCE {s}.{_q(name)} {options}" for name, options in plan.sequences]
+    script += [
+        f"CREATE TABLE {s}.{_q(table)} (LIKE {t}.{_q(table)} INCLUDING DEFAULTS "
+        "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"
+        for table in plan.tables
+    ]
+    script.append(f"SET LOCAL search_path TO {s}, public")
+    script += [
+        f"ALTER TABLE {s}.{_q(table)} ADD CONSTRAINT {_q(name)} {definition}"
+        for table, name, definition in plan.constraints + plan.foreign_keys
+    ]
+    script += plan.indexes
+    script += [
+        f"INSERT INTO {s}.{_q(table)} SELECT * FROM {t}.{_q(table)}"  # noqa: S608
+        for table in plan.tables_with_rows
+    ]
+    script.append(
+        f"INSERT INTO {s}.django_migrations (app, name, applied) "  # noqa: S608
+        f"SELECT app, name, now() FROM {t}.django_migrations"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {s}")
-        for name, options in plan.sequences:
-            cursor.execute(f"CREATE SEQUENCE {s}.{_q(name)} {options}")
-        for table in plan.tables:
-            cursor.execute(
-                f"CREATE TABLE {s}.{_q(table)} (LIKE {t}.{_q(table)} INCLUDING DEFAULTS "
-                "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"
-            )
-        cursor.execute(f"SET LOCAL search_path TO {s}, public")
-        for table, name, definition in plan.constraints + plan.foreign_keys:
-            cursor.execute(f"ALTER TABLE {s}.{_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
-        for statement in plan.indexes:
-            cursor.execute(statement)
-        for table in plan.tables_with_rows:
-            cursor.execute(f"INSERT INTO {s}.{_q(table)} SELECT * FROM {t}.{_q(table)}")  # noqa: S608
+        cursor.execute(";\n".join(script))
         for table, column in plan.identity_columns:
             if table in plan.tables_with_rows:
                 highest = f"SELECT max({_q(column)}) FROM {s}.{_q(table)}"  # noqa: S608
@@ -277,10 +285,6 @@ def schema_clone(schema_name: str) -> None:
                     f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(({highest}), 1))",
                     [f"{target}.{table}", column],
                 )
-        cursor.execute(
-            f"INSERT INTO {s}.django_migrations (app, name, applied) "  # noqa: S608
-            f"SELECT app, name, now() FROM {t}.django_migrations"
-        )
         cursor.execute("SET LOCAL search_path TO public")
 
 

@@ -13,9 +13,11 @@ def main() -> int:
         import django
 
         django.setup()
-        from tests.bench import provisioning
+        from tests.bench import provisioning, remittances
 
         provisioning.run()
+        print()
+        remittances.run()
     return 0
 
 
