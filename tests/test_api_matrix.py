@@ -45,6 +45,35 @@ MATRIX = [
 ]
 
 
+_ALL = set(ROLES) - {"outsider", "anonymous"}
+_MANAGERS = {"mso_admin", "mso_staff", "practice_manager"}
+MATRIX += [
+    ("practice", "GET", "/api/v1/patients/", _ALL),
+    ("practice", "POST", "/api/v1/patients/", _MANAGERS | {"integrator"}),
+    ("practice", "GET", "/api/v1/providers/", _ALL),
+    ("practice", "GET", "/api/v1/payers/", _ALL),
+    ("practice", "GET", "/api/v1/enrollments/", _ALL),
+    ("practice", "GET", "/api/v1/encounters/", _ALL),
+    # Charge capture is clinical documentation: providers and the EHR only (CPOM).
+    ("practice", "POST", "/api/v1/encounters/", {"provider", "integrator"}),
+    ("practice", "GET", "/api/v1/coding-queries/", _ALL),
+    ("practice", "POST", "/api/v1/coding-queries/", _MANAGERS),
+    ("practice", "GET", "/api/v1/claims/", _ALL),
+    ("practice", "POST", "/api/v1/claims/", _MANAGERS),
+    ("practice", "GET", "/api/v1/batches/", _ALL),
+    ("practice", "GET", "/api/v1/fee-schedules/", _ALL),
+    ("practice", "POST", "/api/v1/fee-schedules/", _MANAGERS),
+    ("practice", "GET", "/api/v1/acknowledgements/", _ALL),
+    ("practice", "POST", "/api/v1/acknowledgements/", {"mso_admin", "mso_staff", "integrator"}),
+    ("practice", "GET", "/api/v1/remittances/", _ALL),
+    ("practice", "POST", "/api/v1/remittances/", {"mso_admin", "mso_staff", "integrator"}),
+    ("practice", "GET", "/api/v1/denials/", _ALL),
+    ("practice", "GET", "/api/v1/kpis/", _ALL),
+    ("practice", "GET", "/api/v1/patient-payments/", _ALL),
+    ("practice", "POST", "/api/v1/patient-payments/", _MANAGERS),
+]
+
+
 def _call(client, method, path):
     if method == "GET":
         return client.get(path)

@@ -9,10 +9,12 @@ from billing.models import (
     ClaimStatusChange,
     ClinicalChange,
     CodingQuery,
+    DenialCase,
     Encounter,
     EncounterLine,
     FeeSchedule,
     FeeScheduleItem,
+    PatientPayment,
     Remittance,
 )
 from practices.models import Coverage, Location, Patient, Provider
@@ -338,3 +340,72 @@ class RemittanceSerializer(serializers.ModelSerializer):
 
     def get_already_posted(self, remittance) -> bool:
         return bool(self.context.get("already_posted"))
+
+
+class DenialSerializer(serializers.ModelSerializer):
+    patient_control_number = serializers.CharField(
+        source="claim.patient_control_number", read_only=True
+    )
+    payer_name = serializers.CharField(source="payer.name", read_only=True)
+
+    class Meta:
+        model = DenialCase
+        fields = [
+            "id",
+            "claim",
+            "patient_control_number",
+            "payer",
+            "payer_name",
+            "reason_codes",
+            "remark_codes",
+            "group_codes",
+            "amount",
+            "whole_claim",
+            "status",
+            "assigned_to",
+            "opened_at",
+            "closed_at",
+            "write_off_reason",
+            "write_off_requested_by",
+            "write_off_approved_by",
+        ]
+
+
+class DenialActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=["assign", "note", "resubmit", "appeal", "write_off", "approve", "decline"]
+    )
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Note text, appeal argument or write-off reason.",
+    )
+
+
+class KpiSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    unit = serializers.CharField()
+    numerator = serializers.DecimalField(max_digits=16, decimal_places=2)
+    denominator = serializers.DecimalField(max_digits=16, decimal_places=2)
+    definition = serializers.CharField()
+
+
+class PatientPaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatientPayment
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "amount",
+            "method",
+            "reference",
+            "received_on",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"amount": {"min_value": None}}

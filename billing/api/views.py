@@ -1,18 +1,22 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from billing import selectors_kpis
 from billing.api import serializers as s
 from billing.models import (
     Acknowledgement,
     Claim,
     ClaimBatchFile,
     CodingQuery,
+    DenialCase,
     Encounter,
     FeeSchedule,
+    PatientPayment,
     Remittance,
 )
 from billing.selectors import claim_queryset
@@ -21,11 +25,14 @@ from billing.services import (
     batches,
     claims,
     coding,
+    denials,
     encounters,
     fee_schedules,
+    patient_billing,
     remittances,
 )
 from billing.uploads import upload_text
+from mso.accounts.models import User
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.audit.services import audit_read
@@ -334,3 +341,87 @@ class RemittanceDetailApi(generics.RetrieveAPIView):
     serializer_class = s.RemittanceSerializer
     policy_actions = {"GET": Action.CLAIM_VIEW}
     queryset = Remittance.objects.all()
+
+
+class DenialListApi(generics.ListAPIView):
+    """Denied claims being worked (filter by status, payer)."""
+
+    serializer_class = s.DenialSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW}
+    queryset = DenialCase.objects.select_related("claim", "payer")
+    filterset_fields = ["status", "payer", "assigned_to", "whole_claim"]
+
+
+class DenialDetailApi(generics.RetrieveAPIView):
+    """One denial. POST performs an action: assign, note, resubmit (frequency 7), appeal,
+    write_off (request), approve or decline (the write-off; someone else than the requester)."""
+
+    serializer_class = s.DenialSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW, "POST": Action.CLAIM_MANAGE}
+    queryset = DenialCase.objects.select_related("claim", "payer")
+
+    @extend_schema(
+        request=s.DenialActionSerializer, responses={200: s.DenialSerializer, 400: ErrorSerializer}
+    )
+    def post(self, request, pk):
+        case = self.get_object()
+        serializer = s.DenialActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        action, text = serializer.validated_data["action"], serializer.validated_data["text"]
+        actor = request.user
+        if action == "assign":
+            assignee = User.objects.filter(pk=serializer.validated_data.get("assignee")).first()
+            denials.denial_assign(actor=actor, case=case, assignee=assignee)
+        elif action == "note":
+            denials.denial_note(actor=actor, case=case, text=text)
+        elif action == "resubmit":
+            denials.denial_resubmit(actor=actor, case=case)
+        elif action == "appeal":
+            denials.denial_appeal(actor=actor, case=case, argument=text)
+        elif action == "write_off":
+            denials.denial_write_off_request(actor=actor, case=case, reason=text)
+        else:
+            denials.denial_write_off_decide(actor=actor, case=case, approve=action == "approve")
+        return Response(s.DenialSerializer(self.get_object()).data)
+
+
+class KpiApi(generics.GenericAPIView):
+    """The practice's revenue-cycle KPIs (last 90 days), with their definitions, and A/R."""
+
+    serializer_class = s.KpiSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW}
+
+    @extend_schema(responses={200: s.KpiSerializer(many=True)})
+    def get(self, request):
+        data = selectors_kpis.dashboard(timezone.localdate())
+        return Response(
+            {
+                "as_of": data["as_of"],
+                "period": {"start": data["period"].start, "end": data["period"].end},
+                "kpis": s.KpiSerializer(data["kpis"], many=True).data,
+                "ar_total": str(data["ar_total"]),
+                "insurance_aging": {
+                    row.key: {b: str(v) for b, v in row.bucket_list}
+                    for row in data["insurance"].rows
+                },
+                "patient_ar_total": str(data["patients"].total.total),
+            }
+        )
+
+
+class PatientPaymentApi(generics.ListAPIView):
+    """Patient payments and refunds. POST records one (refunds only up to the credit)."""
+
+    serializer_class = s.PatientPaymentSerializer
+    policy_actions = {"GET": Action.CLAIM_VIEW, "POST": Action.CLAIM_MANAGE}
+    queryset = PatientPayment.objects.all()
+    filterset_fields = ["patient", "kind"]
+
+    @extend_schema(responses={201: s.PatientPaymentSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = s.PatientPaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = patient_billing.patient_payment_record(
+            actor=request.user, **serializer.validated_data
+        )
+        return Response(s.PatientPaymentSerializer(payment).data, status=status.HTTP_201_CREATED)

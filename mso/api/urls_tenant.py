@@ -47,6 +47,10 @@ urlpatterns = [
     path(
         "remittances/<int:pk>/", billing.RemittanceDetailApi.as_view(), name="api-remittance-detail"
     ),
+    path("denials/", billing.DenialListApi.as_view(), name="api-denial-list"),
+    path("denials/<int:pk>/", billing.DenialDetailApi.as_view(), name="api-denial-detail"),
+    path("kpis/", billing.KpiApi.as_view(), name="api-kpis"),
+    path("patient-payments/", billing.PatientPaymentApi.as_view(), name="api-patient-payment-list"),
     path("fee-schedules/", billing.FeeScheduleListApi.as_view(), name="api-fee-schedule-list"),
     path(
         "acknowledgements/",

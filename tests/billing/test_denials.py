@@ -85,3 +85,37 @@ def test_notes_and_assignment(world, client_for, case):
         .status_code
         == 403
     )
+
+
+def test_denial_api(world, client_for, case):
+    client = client_for(world.staff, world.a)
+    listed = client.get("/api/v1/denials/").json()["results"]
+    assert [d["id"] for d in listed] == [case.pk] and listed[0]["reason_codes"] == ["50"]
+    noted = client.post(
+        f"/api/v1/denials/{case.pk}/",
+        {"action": "note", "text": "Called"},
+        content_type="application/json",
+    )
+    assert noted.status_code == 200
+    bad = client.post(
+        f"/api/v1/denials/{case.pk}/",
+        {"action": "appeal", "text": ""},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "argument" in bad.json()["errors"]
+    client.post(
+        f"/api/v1/denials/{case.pk}/",
+        {"action": "write_off", "text": "Small"},
+        content_type="application/json",
+    )
+    own = client.post(
+        f"/api/v1/denials/{case.pk}/", {"action": "approve"}, content_type="application/json"
+    )
+    assert own.status_code == 400
+    approved = client_for(world.admin, world.a).post(
+        f"/api/v1/denials/{case.pk}/", {"action": "approve"}, content_type="application/json"
+    )
+    assert approved.json()["status"] == "written_off"
+    assert (
+        client_for(world.manager_b, world.b).get(f"/api/v1/denials/{case.pk}/").status_code == 404
+    )

@@ -157,3 +157,42 @@ def test_portfolio_dashboard_compares_practices(world, owed, client_for):
     staff = client_for(world.staff, None).get("/dashboard/").content.decode()
     assert "Bravo Medical Group" not in staff  # staff see only their practices
     assert client_for(world.manager_a, None).get("/dashboard/").status_code == 403
+
+
+def test_revenue_cycle_api(world, owed, client_for):
+    client = client_for(world.manager_a, world.a)
+    kpis = client.get("/api/v1/kpis/").json()
+    by_key = {k["key"]: k for k in kpis["kpis"]}
+    assert by_key["net_collection_rate"]["value"] == "80.00"
+    assert by_key["net_collection_rate"]["definition"]
+    assert kpis["ar_total"] == "32.80"
+    payment = client.post(
+        "/api/v1/patient-payments/",
+        {
+            "patient": owed.pk,
+            "kind": "payment",
+            "amount": "12.80",
+            "received_on": str(timezone.localdate()),
+            "method": "card",
+        },
+        content_type="application/json",
+    )
+    assert payment.status_code == 201, payment.json()
+    refund = client.post(
+        "/api/v1/patient-payments/",
+        {
+            "patient": owed.pk,
+            "kind": "refund",
+            "amount": "99.00",
+            "received_on": str(timezone.localdate()),
+        },
+        content_type="application/json",
+    )
+    assert refund.status_code == 400 and "amount" in refund.json()["errors"]
+    assert client_for(world.manager_b, world.b).get("/api/v1/kpis/").json()["ar_total"] == "0.00"
+    assert (
+        client_for(world.provider_a, world.a)
+        .post("/api/v1/patient-payments/", {}, content_type="application/json")
+        .status_code
+        == 403
+    )
