@@ -5,8 +5,9 @@ import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from billing.choices import TRANSITIONS, ClaimStatus
 from billing.exceptions import RemittanceError
@@ -242,7 +243,7 @@ class _Posting:
             if claim is not None and payment.payer_claim_number and not claim.payer_claim_number:
                 claim.payer_claim_number = payment.payer_claim_number
                 numbered.append(claim)
-        Claim.objects.bulk_update(numbered, ["payer_claim_number"], batch_size=2000)
+        _set_payer_claim_numbers(numbered)
         ClaimStatusChange.objects.bulk_create(history, batch_size=2000)
         DenialCase.objects.bulk_create(denials, batch_size=2000)
         self.summary["denied"] = [d.claim.patient_control_number for d in denials if d.whole_claim]
@@ -288,6 +289,21 @@ class _Posting:
             "status_not_changed": s["status_not_changed"],
             "payment_amount": str(self.remit.payment.amount),
         }
+
+
+def _set_payer_claim_numbers(claims: list[Claim]) -> None:
+    """One UPDATE ... FROM (VALUES ...) per 5,000 claims; Django's bulk_update builds a CASE
+    per row, which is many times slower on large remittances."""
+    table = Claim._meta.db_table
+    for start in range(0, len(claims), 5000):
+        chunk = claims[start : start + 5000]
+        with connection.cursor() as cursor:
+            execute_values(
+                cursor.cursor,  # the psycopg2 cursor, on the practice's search_path
+                f"UPDATE {table} AS c SET payer_claim_number = v.number "  # noqa: S608
+                "FROM (VALUES %s) AS v(id, number) WHERE c.id = v.id",
+                [(claim.pk, claim.payer_claim_number) for claim in chunk],
+            )
 
 
 def _queue_secondary(paid: list[Claim], actor) -> list[str]:
