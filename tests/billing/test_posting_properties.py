@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 OUTCOMES = st.sampled_from(["paid", "deductible", "partial", "denied:97", "denied:16"])
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -100,6 +100,6 @@ def test_posted_ledger_equals_the_file(world, clinic, plan, interest):
                         sum((a.amount for a in posted.adjustments.all()), Decimal("0"))
                         == clp.total_charge - clp.payment
                     )
-                raise _Rollback
-        except _Rollback:
+                raise _RollbackError
+        except _RollbackError:
             pass
