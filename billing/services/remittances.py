@@ -27,7 +27,7 @@ from billing.x12.reader835 import Claim835, Remittance835, read_835
 from mso.audit.services import audit_record
 from mso.reference.models import Payer
 from mso.tenancy.context import current_practice
-from practices.models import Provider
+from practices.models import Coverage, Provider
 
 from .claims import claim_build
 
@@ -121,46 +121,56 @@ class _Posting:
         }
 
     def post(self) -> dict:
-        payments, line_rows, adjustment_rows = [], [], []
+        """Rows go in with INSERT ... VALUES ... RETURNING id in pages of thousands: the
+        statements a file needs depend on its size only through the page size."""
+        payment_rows = []
         for clp in self.remit.claims:
             claim = self.claims.get(clp.patient_control_number)
-            payment = ClaimPayment(
-                remittance=self.remittance,
-                claim=claim,
-                patient_control_number=clp.patient_control_number,
-                status_code=clp.status_code,
-                charge=clp.total_charge,
-                paid=clp.payment,
-                patient_responsibility=clp.patient_responsibility,
-                payer_claim_number=clp.payer_claim_number,
-                remark_codes=[r.code for r in clp.remarks],
-            )
-            payments.append((clp, payment))
-        ClaimPayment.objects.bulk_create([p for _, p in payments], batch_size=2000)
-        for clp, payment in payments:
-            claim_lines = self.lines.get(payment.claim_id, []) if payment.claim_id else []
-            for adj in clp.adjustments:
-                adjustment_rows.append(self._adjustment(payment, None, adj))
-            for line in clp.lines:
-                row = LinePayment(
-                    claim_payment=payment,
-                    claim_line=_match_line(line, claim_lines),
-                    procedure_code=line.procedure_code,
-                    modifiers=list(line.modifiers),
-                    charge=line.charge,
-                    paid=line.payment,
-                    units=line.units,
-                    allowed=next((a.value for a in line.amounts if a.qualifier == "B6"), None),
-                    service_date=line.service_date,
-                    remark_codes=[r.code for r in line.remarks],
+            payment_rows.append(
+                (
+                    self.remittance.pk,
+                    claim.pk if claim else None,
+                    clp.patient_control_number,
+                    clp.status_code,
+                    clp.total_charge,
+                    clp.payment,
+                    clp.patient_responsibility,
+                    clp.payer_claim_number,
+                    [r.code for r in clp.remarks],
+                    "",
                 )
-                line_rows.append((line, row))
+            )
             self._tally(clp)
-        LinePayment.objects.bulk_create([row for _, row in line_rows], batch_size=2000)
-        for line, row in line_rows:
-            for adj in line.adjustments:
-                adjustment_rows.append(self._adjustment(row.claim_payment, row, adj))
-        Adjustment.objects.bulk_create(adjustment_rows, batch_size=5000)
+        payment_ids = _insert_rows(ClaimPayment, PAYMENT_FIELDS, payment_rows)
+        payments = [
+            (clp, self.claims.get(clp.patient_control_number), payment_id)
+            for clp, payment_id in zip(self.remit.claims, payment_ids, strict=True)
+        ]
+        line_rows, line_adjustments, adjustment_rows = [], [], []
+        for clp, claim, payment_id in payments:
+            claim_lines = self.lines.get(claim.pk, []) if claim else []
+            adjustment_rows += [self._adjustment(payment_id, None, adj) for adj in clp.adjustments]
+            for line in clp.lines:
+                matched = _match_line(line, claim_lines)
+                line_rows.append(
+                    (
+                        payment_id,
+                        matched.pk if matched else None,
+                        line.procedure_code,
+                        list(line.modifiers),
+                        line.charge,
+                        line.payment,
+                        next((a.value for a in line.amounts if a.qualifier == "B6"), None),
+                        line.units,
+                        line.service_date,
+                        [r.code for r in line.remarks],
+                    )
+                )
+                line_adjustments.append((payment_id, line.adjustments))
+        line_ids = _insert_rows(LinePayment, LINE_FIELDS, line_rows)
+        for (payment_id, adjustments), line_id in zip(line_adjustments, line_ids, strict=True):
+            adjustment_rows += [self._adjustment(payment_id, line_id, adj) for adj in adjustments]
+        _insert_rows(Adjustment, ADJUSTMENT_FIELDS, adjustment_rows, returning=False)
         ProviderAdjustment.objects.bulk_create(
             ProviderAdjustment(
                 remittance=self.remittance,
@@ -176,16 +186,9 @@ class _Posting:
         self._update_claims(payments)
         return self._summary_json()
 
-    def _adjustment(self, payment, line_row, adj) -> Adjustment:
+    def _adjustment(self, payment_id: int, line_id: int | None, adj) -> tuple:
         self.summary["adjustments_by_group"][adj.group] += adj.amount
-        return Adjustment(
-            claim_payment=payment,
-            line_payment=line_row,
-            group=adj.group,
-            reason=adj.reason,
-            amount=adj.amount,
-            quantity=adj.quantity,
-        )
+        return (payment_id, line_id, adj.group, adj.reason, adj.amount, adj.quantity)
 
     def _tally(self, clp: Claim835) -> None:
         self.summary["paid_total"] += clp.payment
@@ -200,8 +203,7 @@ class _Posting:
         is common), then write each claim's final status in one UPDATE per status."""
         final: dict[int, tuple[Claim, str]] = {}
         history, denials, now = [], [], timezone.now()
-        for clp, payment in payments:
-            claim = payment.claim
+        for clp, claim, payment_id in payments:
             if claim is None:
                 continue
             target = _target_status(clp, claim)
@@ -223,7 +225,7 @@ class _Posting:
             claim.status = target
             final[claim.pk] = (claim, target)
             if target in (ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID):
-                denials.append(self._denial(clp, payment, claim, target))
+                denials.append(self._denial(clp, payment_id, claim, target))
         moves: dict[str, list[int]] = defaultdict(list)
         for pk, (_, target) in final.items():
             moves[target].append(pk)
@@ -238,17 +240,16 @@ class _Posting:
         ]
         # The payer's claim number is what corrections and voids must quote.
         numbered = []
-        for _, payment in payments:
-            claim = payment.claim
-            if claim is not None and payment.payer_claim_number and not claim.payer_claim_number:
-                claim.payer_claim_number = payment.payer_claim_number
+        for clp, claim, _ in payments:
+            if claim is not None and clp.payer_claim_number and not claim.payer_claim_number:
+                claim.payer_claim_number = clp.payer_claim_number
                 numbered.append(claim)
         _set_payer_claim_numbers(numbered)
         ClaimStatusChange.objects.bulk_create(history, batch_size=2000)
         DenialCase.objects.bulk_create(denials, batch_size=2000)
         self.summary["denied"] = [d.claim.patient_control_number for d in denials if d.whole_claim]
 
-    def _denial(self, clp, payment, claim, target) -> DenialCase:
+    def _denial(self, clp, payment_id, claim, target) -> DenialCase:
         denied_adjustments = [a for a in _all_adjustments(clp) if a.group != "PR"]
         if target == ClaimStatus.PARTIALLY_PAID:
             denied_lines = [line for line in clp.lines if line.payment == 0]
@@ -263,7 +264,7 @@ class _Posting:
         ]
         return DenialCase(
             claim=claim,
-            claim_payment=payment,
+            claim_payment_id=payment_id,
             payer_id=claim.payer_id,
             reason_codes=sorted({a.reason for a in denied_adjustments}),
             group_codes=sorted({a.group for a in denied_adjustments}),
@@ -291,6 +292,54 @@ class _Posting:
         }
 
 
+PAYMENT_FIELDS = (
+    "remittance",
+    "claim",
+    "patient_control_number",
+    "status_code",
+    "charge",
+    "paid",
+    "patient_responsibility",
+    "payer_claim_number",
+    "remark_codes",
+    "resolved_note",
+)
+LINE_FIELDS = (
+    "claim_payment",
+    "claim_line",
+    "procedure_code",
+    "modifiers",
+    "charge",
+    "paid",
+    "allowed",
+    "units",
+    "service_date",
+    "remark_codes",
+)
+ADJUSTMENT_FIELDS = ("claim_payment", "line_payment", "group", "reason", "amount", "quantity")
+PAGE = 2000
+
+
+def _insert_rows(model, fields, rows: list[tuple], *, returning: bool = True) -> list[int]:
+    """INSERT rows (tuples in `fields` order) in pages; the new ids in input order."""
+    if not rows:
+        return []
+    columns = ", ".join(f'"{model._meta.get_field(name).column}"' for name in fields)
+    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES %s"  # noqa: S608
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), PAGE):
+            page = rows[start : start + PAGE]
+            if returning:
+                result = execute_values(
+                    cursor.cursor, sql + " RETURNING id", page, page_size=PAGE, fetch=True
+                )
+                ids += [row[0] for row in result]
+            else:
+                execute_values(cursor.cursor, sql, page, page_size=PAGE)
+    return ids
+
+
 def _set_payer_claim_numbers(claims: list[Claim]) -> None:
     """One UPDATE ... FROM (VALUES ...) per 5,000 claims; Django's bulk_update builds a CASE
     per row, which is many times slower on large remittances."""
@@ -309,8 +358,14 @@ def _set_payer_claim_numbers(claims: list[Claim]) -> None:
 def _queue_secondary(paid: list[Claim], actor) -> list[str]:
     """Bill the next payer for claims the primary adjudicated, carrying its payment."""
     queued = []
+    # Most patients have one payer: look only at claims of patients with a secondary.
+    with_secondary = Coverage.objects.filter(priority=2, is_active=True).values("patient_id")
     candidates = (
-        Claim.objects.filter(pk__in=[c.pk for c in paid], coverage__priority=1)
+        Claim.objects.filter(
+            pk__in=[c.pk for c in paid],
+            coverage__priority=1,
+            encounter__patient_id__in=with_secondary,
+        )
         .select_related("encounter__patient", "coverage")
         .prefetch_related("encounter__patient__coverages")
     )
