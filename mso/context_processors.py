@@ -14,6 +14,9 @@ PORTAL_NAV = [
     ("Revenue dashboard", "portfolio-dashboard", "chart", Action.PORTAL_ACCESS),
     ("Practices", "practice-list", "building", Action.PRACTICE_LIST),
     ("Onboard a practice", "practice-onboard", "plus", Action.PRACTICE_ONBOARD),
+    ("Agreements", "agreement-list", "file", Action.CONTRACT_VIEW),
+    ("Fee runs", "fee-run-list", "dollar", Action.CONTRACT_VIEW),
+    ("Invoices", "invoice-list", "clipboard", Action.CONTRACT_VIEW),
     ("Users & roles", "user-list", "users", Action.USER_LIST),
     ("Audit log", "audit-list", "shield", Action.AUDIT_VIEW),
 ]
@@ -30,6 +33,7 @@ PRACTICE_NAV = [
     ("Patient statements", "statement-list", "mail", Action.CLAIM_VIEW),
     ("Patients", "patient-list", "user", Action.PATIENT_VIEW),
     ("Providers", "provider-list", "briefcase", Action.PATIENT_VIEW),
+    ("MSO invoices", "practice-invoice-list", "dollar", Action.PRACTICE_INVOICE_VIEW),
     ("Locations", "location-list", "globe", Action.LOCATION_VIEW),
     ("Members", "member-list", "users", Action.MEMBERSHIP_VIEW),
     ("API tokens", "token-list", "key", Action.TOKEN_VIEW),

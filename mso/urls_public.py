@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from contracts import views as contracts
 from mso.accounts import views as accounts
 from mso.tenancy import views as tenancy
 
@@ -19,6 +20,18 @@ urlpatterns = [
     path("practices/new/owners/", tenancy.onboard_owners, name="practice-onboard-owners"),
     path("practices/<int:pk>/", tenancy.practice_detail, name="practice-detail"),
     path("practices/<int:pk>/open/", tenancy.practice_open, name="practice-open"),
+    path("contracts/", contracts.agreement_list, name="agreement-list"),
+    path("fees/", contracts.fee_run_list, name="fee-run-list"),
+    path("fees/<int:pk>/", contracts.fee_run_detail, name="fee-run-detail"),
+    path("fees/<int:pk>/<str:action>/", contracts.fee_run_action, name="fee-run-action"),
+    path(
+        "fees/calculations/<int:pk>/approve/",
+        contracts.calculation_approve,
+        name="calculation-approve",
+    ),
+    path("invoices/", contracts.invoice_list, name="invoice-list"),
+    path("invoices/<int:pk>/pdf/", contracts.invoice_pdf, name="invoice-pdf"),
+    path("invoices/<int:pk>/<str:status>/", contracts.invoice_status, name="invoice-status"),
     path("users/", accounts.user_list, name="user-list"),
     path("audit/", accounts.audit_list, name="audit-list"),
 ]

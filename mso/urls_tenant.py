@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from billing import views as billing
+from contracts import views as contracts
 from mso.accounts import views as accounts
 from practices import views as practices
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("members/<int:pk>/remove/", practices.member_remove, name="member-remove"),
     path("tokens/", practices.token_page, name="token-list"),
     path("tokens/<int:pk>/revoke/", practices.token_revoke, name="token-revoke"),
+    path("invoices/", contracts.practice_invoices, name="practice-invoice-list"),
+    path("invoices/<int:pk>/pdf/", contracts.practice_invoice_pdf, name="practice-invoice-pdf"),
     path("providers/", practices.provider_list, name="provider-list"),
     path("patients/", practices.patient_list, name="patient-list"),
     path("patients/<int:pk>/", practices.patient_detail, name="patient-detail"),

@@ -136,3 +136,14 @@ def user_for_role(world: World, role: str) -> User | None:
         "outsider": world.outsider,
         "anonymous": None,
     }[role]
+
+
+@pytest.fixture
+def clinic(world, db):
+    """Billing reference data and two insured patients in practice A (tests/billing)."""
+    from django_tenants.utils import schema_context
+
+    from tests.billing.conftest import make_clinic
+
+    with schema_context(world.a.schema_name):
+        return make_clinic(world)

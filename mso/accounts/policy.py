@@ -38,6 +38,10 @@ class Action(StrEnum):
     CLAIM_MANAGE = "claim.manage"
     BATCH_RUN = "batch.run"
     ACK_UPLOAD = "ack.upload"
+    # Contracts and fees (MSO portal) and the practice's view of its invoices
+    CONTRACT_VIEW = "contract.view"
+    CONTRACT_MANAGE = "contract.manage"
+    PRACTICE_INVOICE_VIEW = "practice_invoice.view"
     # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
     CLINICAL_DECIDE = "clinical.decide"
 
@@ -69,6 +73,9 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.CLAIM_MANAGE: (_MANAGERS, None),
     Action.BATCH_RUN: (frozenset({Role.MSO_ADMIN, Role.MSO_STAFF}), None),
     Action.ACK_UPLOAD: (frozenset({Role.MSO_ADMIN, Role.MSO_STAFF, Role.INTEGRATOR}), "acks:write"),
+    Action.CONTRACT_VIEW: (MSO_ROLES, None),
+    Action.CONTRACT_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
+    Action.PRACTICE_INVOICE_VIEW: (_MANAGERS, None),
     Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
 }
 

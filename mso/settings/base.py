@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -23,6 +24,7 @@ SHARED_APPS = [
     "mso.audit",
     "mso.jobs",
     "mso.reference",
+    "contracts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -209,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
     "practices-summary-refresh": {
         "task": "practices.practice_summary_refresh_all",
         "schedule": 900.0,
+    },
+    "contracts-fee-run-monthly": {
+        "task": "contracts.fee_run_monthly",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
 }
 

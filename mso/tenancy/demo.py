@@ -188,6 +188,10 @@ def seed(*, today: date, with_billing: bool = True) -> dict:
                     today=today,
                 )
     account_services.policy.forget(admin)
+    if with_billing:
+        from contracts import demo as contracts_demo
+
+        contracts_demo.seed(actor=admin, today=today)
     return listing()
 
 

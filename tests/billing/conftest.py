@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from billing.models import FeeSchedule, FeeScheduleItem
 from mso.identifiers import npi_check_digit
@@ -114,12 +112,6 @@ def make_clinic(world) -> Clinic:
     return Clinic(
         payer, other, location, provider, patient, coverage, dependant, dependant_coverage
     )
-
-
-@pytest.fixture
-def clinic(world, db):
-    with schema_context(world.a.schema_name):
-        return make_clinic(world)
 
 
 def encounter_body(clinic: Clinic, **overrides) -> dict:

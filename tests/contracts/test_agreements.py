@@ -1,0 +1,218 @@
+"""Agreements, fee runs across practices, approvals, invoices and true-ups."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from billing.era_builder import claim_outcome, era_text
+from billing.services.remittances import era_post
+from contracts.exceptions import ContractError
+from contracts.models import Agreement, FeeCalculation, Invoice, StateFeeRule
+from contracts.services import (
+    agreement_create,
+    calculation_approve,
+    fee_run_approve,
+    fee_run_execute,
+)
+from tests.billing.test_remittances import _batched, _submitted_claim
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+THIS_MONTH = TODAY.replace(day=1)
+
+
+def terms(**overrides):
+    data = {
+        "effective_date": date(2025, 1, 1),
+        "term_months": 36,
+        "auto_renew": True,
+        "fee_model": "fixed",
+        "fixed_amount": Decimal("10000.00"),
+        "fmv_valuer": "Valuer LLC",
+        "fmv_opinion_date": date(2025, 1, 1),
+        "fmv_annual_low": Decimal("100000"),
+        "fmv_annual_high": Decimal("150000"),
+        "fmv_expires_on": date(2030, 1, 1),
+        "services": ["revenue_cycle"],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"fee_model": "pct_net_collections", "rate": Decimal("120")}, "rate"),
+        ({"fixed_amount": Decimal("-5")}, "fixed_amount"),
+        ({"floor": Decimal("900"), "cap": Decimal("100")}, "floor"),
+        ({"fmv_annual_low": Decimal("200"), "fmv_annual_high": Decimal("100")}, "fmv_annual_high"),
+        ({"fmv_valuer": ""}, "fmv_valuer"),
+    ],
+)
+def test_bad_agreements_are_refused(world, overrides, field):
+    with pytest.raises(ContractError) as error:
+        agreement_create(actor=world.admin, practice=world.a, data=terms(**overrides))
+    assert any(key.startswith(field) for key in error.value.errors), error.value.errors
+    assert not Agreement.objects.filter(practice=world.a).exists()
+
+
+def test_overlapping_agreements_refused(world):
+    agreement_create(actor=world.admin, practice=world.a, data=terms())
+    with pytest.raises(ContractError) as error:
+        agreement_create(
+            actor=world.admin, practice=world.a, data=terms(effective_date=date(2026, 1, 1))
+        )
+    assert "effective_date" in error.value.errors
+
+
+def test_restricted_state_needs_legal_signoff(world):
+    StateFeeRule.objects.update_or_create(state="NY", defaults={"status": "restricted"})
+    pct = terms(fee_model="pct_net_collections", rate=Decimal("6.5"), fixed_amount=None)
+    with pytest.raises(ContractError) as error:
+        agreement_create(actor=world.admin, practice=world.a, data=pct)
+    assert "legal_signoff_note" in error.value.errors
+    agreement = agreement_create(
+        actor=world.admin,
+        practice=world.a,
+        data={**pct, "legal_signoff_note": "Counsel memo 2025-01"},
+    )
+    assert agreement.legal_signoff_by == world.admin
+
+
+def test_only_mso_admin_creates_agreements(world):
+    with pytest.raises(ContractError):
+        agreement_create(actor=world.staff, practice=world.a, data=terms())
+
+
+def _collect(world, clinic, trace, days_ago=5):
+    with schema_context(world.a.schema_name):
+        connection.tenant = world.a
+        (claim,) = _batched(_submitted_claim(world, clinic, days_ago=days_ago))
+        era_post(
+            actor=world.staff,
+            file_name=f"{trace}.835",
+            content=era_text(
+                payer=clinic.payer,
+                trace_number=trace,
+                payment_date=TODAY,
+                claims=[claim_outcome(claim, "paid", payer_claim_number=trace)],
+            ),
+        )
+    connection.set_schema_to_public()
+
+
+def test_fee_run_invoice_and_true_up(world, clinic):
+    agreement = agreement_create(
+        actor=world.admin,
+        practice=world.a,
+        data=terms(
+            fee_model="pct_net_collections",
+            rate=Decimal("10"),
+            fixed_amount=None,
+            fmv_annual_low=Decimal("0"),
+            fmv_annual_high=Decimal("1000000"),
+            legal_signoff_note="Counsel memo on file",
+        ),
+    )
+    _collect(world, clinic, "FEE1")  # 131.20 paid this month
+    run = fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    calc = FeeCalculation.objects.get(agreement=agreement)
+    assert calc.total == Decimal("13.12")  # 10% x 131.20
+    assert "131.20" in " ".join(line["formula"] for line in calc.lines)
+    (invoice,) = fee_run_approve(actor=world.admin, run=run)
+    assert invoice.amount == Decimal("13.12") and bytes(invoice.pdf).startswith(b"%PDF")
+    # Late posting, then a re-run: a true-up of the difference, never a duplicate fee.
+    _collect(world, clinic, "FEE2", days_ago=6)
+    fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    calc.refresh_from_db()
+    assert calc.total == Decimal("26.24") and calc.true_up == Decimal("13.12")
+    assert FeeCalculation.objects.filter(agreement=agreement).count() == 1
+    (true_up,) = fee_run_approve(actor=world.admin, run=run)
+    assert true_up.is_true_up and true_up.amount == Decimal("13.12")
+    assert fee_run_approve(actor=world.admin, run=run) == []  # nothing more to invoice
+
+
+def test_fmv_flag_needs_admin_approval(world):
+    agreement = agreement_create(
+        actor=world.admin,
+        practice=world.a,
+        data=terms(fmv_annual_low=Decimal("10000"), fmv_annual_high=Decimal("50000")),
+    )  # 120k/yr is above
+    run = fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    calc = FeeCalculation.objects.get(agreement=agreement)
+    assert "fmv_out_of_range" in calc.flags
+    assert fee_run_approve(actor=world.admin, run=run) == []
+    with pytest.raises(ContractError):
+        calculation_approve(actor=world.staff, calculation=calc, note="ok")
+    with pytest.raises(ContractError):
+        calculation_approve(actor=world.admin, calculation=calc, note="")
+    calculation_approve(actor=world.admin, calculation=calc, note="New valuation pending")
+    assert len(fee_run_approve(actor=world.admin, run=run)) == 1
+
+
+def test_failing_practice_does_not_stop_the_run(world, monkeypatch):
+    agreement_create(actor=world.admin, practice=world.a, data=terms())
+    agreement_create(actor=world.admin, practice=world.b, data=terms())
+    from contracts import services
+
+    real = services.practice_actuals
+
+    def flaky(agreement, active):
+        if agreement.practice == world.b:
+            raise RuntimeError("schema unavailable")
+        return real(agreement, active)
+
+    monkeypatch.setattr(services, "practice_actuals", flaky)
+    run = fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    assert [f["practice"] for f in run.failures] == ["bravo"]
+    assert FeeCalculation.objects.filter(agreement__practice=world.a).count() == 1
+
+
+def test_pages_and_command(world, client_for):
+    agreement_create(actor=world.admin, practice=world.a, data=terms())
+    out = StringIO()
+    call_command("fees_run", "--period", THIS_MONTH.strftime("%Y-%m"), "--json", stdout=out)
+    assert '"total": "10000.00"' in out.getvalue()
+    admin = client_for(world.admin, None)
+    for path in ("/contracts/", "/fees/", "/invoices/"):
+        assert admin.get(path).status_code == 200
+    run_id = FeeCalculation.objects.get().run_id
+    assert admin.get(f"/fees/{run_id}/").status_code == 200
+    admin.post(f"/fees/{run_id}/approve/")
+    invoice = Invoice.objects.get()
+    assert admin.get(f"/invoices/{invoice.pk}/pdf/")["Content-Type"] == "application/pdf"
+    # The practice manager sees their invoice and the calculation; another practice does not.
+    manager = client_for(world.manager_a, world.a).get("/invoices/").content.decode()
+    assert invoice.number in manager
+    assert "$10000.00" in manager
+    assert (
+        invoice.number
+        not in client_for(world.manager_b, world.b).get("/invoices/").content.decode()
+    )
+    assert (
+        client_for(world.manager_b, world.b).get(f"/invoices/{invoice.pk}/pdf/").status_code == 404
+    )
+    assert client_for(world.provider_a, world.a).get("/invoices/").status_code == 403
+    assert client_for(world.staff, None).post(f"/fees/{run_id}/approve/").status_code == 403
+    bad = admin.post(
+        "/contracts/",
+        {"practice": world.a.pk, "fee_model": "fixed", "effective_date": "2026-01-01"},
+    )
+    assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def test_fixed_fee_prorated_in_first_month(world):
+    start = THIS_MONTH + timedelta(days=10)
+    agreement_create(actor=world.admin, practice=world.b, data=terms(effective_date=start))
+    fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    calc = FeeCalculation.objects.get(agreement__practice=world.b)
+    assert (
+        calc.total < Decimal("10000.00")
+        and calc.inputs["active_days"] < calc.inputs["days_in_month"]
+    )
