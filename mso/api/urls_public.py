@@ -1,5 +1,6 @@
 from django.urls import path
 
+from contracts.api import views as contracts
 from mso.accounts.api import views as accounts
 from mso.jobs.api.views import JobDetailApi
 from mso.tenancy.api import views as tenancy
@@ -16,4 +17,12 @@ urlpatterns = [
     ),
     path("invitations/", accounts.InvitationCreateApi.as_view(), name="api-invitation-create"),
     path("jobs/<uuid:job_id>/", JobDetailApi.as_view(), name="api-job-detail"),
+    path("agreements/", contracts.AgreementListApi.as_view(), name="api-agreement-list"),
+    path("fee-runs/", contracts.FeeRunListApi.as_view(), name="api-fee-run-list"),
+    path(
+        "fee-runs/<int:pk>/approve/",
+        contracts.FeeRunApproveApi.as_view(),
+        name="api-fee-run-approve",
+    ),
+    path("invoices/", contracts.InvoiceListApi.as_view(), name="api-invoice-list"),
 ]

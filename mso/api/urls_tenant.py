@@ -1,6 +1,7 @@
 from django.urls import path
 
 from billing.api import views as billing
+from contracts.api import views as contracts
 from mso.accounts.api import views as accounts
 from mso.jobs.api.views import JobDetailApi
 from mso.tenancy.api import views as tenancy
@@ -50,6 +51,7 @@ urlpatterns = [
     path("denials/", billing.DenialListApi.as_view(), name="api-denial-list"),
     path("denials/<int:pk>/", billing.DenialDetailApi.as_view(), name="api-denial-detail"),
     path("kpis/", billing.KpiApi.as_view(), name="api-kpis"),
+    path("invoices/", contracts.InvoiceListApi.as_view(), name="api-invoice-list"),
     path("patient-payments/", billing.PatientPaymentApi.as_view(), name="api-patient-payment-list"),
     path("fee-schedules/", billing.FeeScheduleListApi.as_view(), name="api-fee-schedule-list"),
     path(

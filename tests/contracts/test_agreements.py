@@ -216,3 +216,41 @@ def test_fixed_fee_prorated_in_first_month(world):
         calc.total < Decimal("10000.00")
         and calc.inputs["active_days"] < calc.inputs["days_in_month"]
     )
+
+
+def test_contracts_api(world, client_for):
+    admin = client_for(world.admin, None)
+    body = {
+        **{k: str(v) if not isinstance(v, (list, bool, int)) else v for k, v in terms().items()},
+        "practice": world.a.pk,
+    }
+    response = admin.post("/api/v1/agreements/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    overlap = admin.post("/api/v1/agreements/", body, content_type="application/json")
+    assert overlap.status_code == 400 and "effective_date" in overlap.json()["errors"]
+    bad = admin.post(
+        "/api/v1/agreements/",
+        {**body, "rate": "150", "fee_model": "hybrid"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert (
+        client_for(world.staff, None)
+        .post("/api/v1/agreements/", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    run = admin.get("/api/v1/fee-runs/").json()["results"][0]
+    assert run["calculations"][0]["total"] == "10000.00"
+    invoices = admin.post(f"/api/v1/fee-runs/{run['id']}/approve/").json()
+    assert invoices[0]["amount"] == "10000.00"
+    own = client_for(world.manager_a, world.a).get("/api/v1/invoices/").json()["results"]
+    assert [i["number"] for i in own] == [invoices[0]["number"]]
+    assert client_for(world.manager_b, world.b).get("/api/v1/invoices/").json()["results"] == []
+    assert (
+        admin.post(
+            "/api/v1/fee-runs/", {"period": "2026-13"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
