@@ -13,11 +13,13 @@ def main() -> int:
         import django
 
         django.setup()
-        from tests.bench import provisioning, remittances
+        from tests.bench import fees, provisioning, remittances
 
         provisioning.run()
         print()
         remittances.run()
+        print()
+        fees.run()
     return 0
 
 
