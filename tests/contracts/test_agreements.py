@@ -190,7 +190,7 @@ def test_pages_and_command(world, client_for):
     # The practice manager sees their invoice and the calculation; another practice does not.
     manager = client_for(world.manager_a, world.a).get("/invoices/").content.decode()
     assert invoice.number in manager
-    assert "$10000.00" in manager
+    assert "$10,000.00" in manager
     assert (
         invoice.number
         not in client_for(world.manager_b, world.b).get("/invoices/").content.decode()
