@@ -19,6 +19,7 @@ the others raise in strict mode and are collected as warnings in tolerant mode.
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from billing.x12.reader import Reporter, Segment, parse_d8
 
@@ -138,6 +139,38 @@ class Loop:
             ids |= item.segment_ids() if isinstance(item, Loop) else {item.id}
         return ids
 
+    @cached_property
+    def table(self) -> "_LoopTable":
+        """The matcher's lookup tables for this loop, built on first use (the dataclass is
+        frozen but not slotted, so cached_property can store them)."""
+        return _LoopTable(self)
+
+
+class _LoopTable:
+    """What the matcher asks of a loop's body for every segment, precomputed per body item
+    (`index`): the rule that takes the segment (a loop's trigger), its position, its repeat
+    limit, the child loop (None for a segment rule); the required items; and per segment id
+    the candidates that may take it, in body order, as (index, position, the rule when it has
+    a qualifier to match else None, limit)."""
+
+    __slots__ = ("by_id", "children", "limits", "positions", "required", "rules")
+
+    def __init__(self, rule: Loop) -> None:
+        body = rule.body
+        self.rules = tuple(_item_rule(item) for item in body)
+        self.positions = tuple(item.pos for item in body)
+        self.limits = tuple(
+            item.max_repeat if isinstance(item, Loop) else item.max_use for item in body
+        )
+        self.children = tuple(item if isinstance(item, Loop) else None for item in body)
+        self.required = tuple(index for index, item in enumerate(body) if item.usage == "R")
+        by_id: dict[str, list[tuple[int, int, Seg | None, int | None]]] = {}
+        for index, item_rule in enumerate(self.rules):
+            qualified = item_rule if item_rule.qualifier is not None else None
+            candidate = (index, self.positions[index], qualified, self.limits[index])
+            by_id.setdefault(item_rule.id, []).append(candidate)
+        self.by_id = {seg_id: tuple(candidates) for seg_id, candidates in by_id.items()}
+
 
 def loop(
     loop_id: str, name: str, pos: int, usage: str, max_repeat: int | None, *body: "Seg | Loop"
@@ -162,9 +195,9 @@ class Node:
         return self.segments[0]
 
     def all(self, seg_id: str, code: str | None = None, position: int = 1) -> list[Segment]:
-        return [
-            s for s in self.segments if s.id == seg_id and (code is None or s.get(position) == code)
-        ]
+        if code is None:
+            return [s for s in self.segments if s.id == seg_id]
+        return [s for s in self.segments if s.id == seg_id and s.get(position) == code]
 
     def first(self, seg_id: str, code: str | None = None, position: int = 1) -> Segment | None:
         for s in self.segments:
@@ -183,10 +216,11 @@ class Node:
 
 
 class _Frame:
-    __slots__ = ("counts", "cur_pos", "node", "reported", "rule")
+    __slots__ = ("counts", "cur_pos", "node", "reported", "rule", "table")
 
     def __init__(self, rule: Loop, node: Node) -> None:
         self.rule = rule
+        self.table = rule.table
         self.node = node
         self.counts = [0] * len(rule.body)
         self.counts[0] = 1
@@ -202,33 +236,53 @@ def _item_name(item: "Seg | Loop") -> str:
     return item.describe if isinstance(item, Loop) else f"segment {item.describe}"
 
 
+def _named(segment: Segment, check: El) -> str:
+    """How a finding names the element: "CLP02 (Claim Status Code)"."""
+    label = f"{segment.id}{check.label}"
+    return f"{label} ({check.name})" if check.name else label
+
+
 def check_elements(rule: Seg, segment: Segment, reporter: Reporter) -> None:
+    # Runs on every placed segment: the messages are only built for a finding.
+    elements = segment.elements
+    count = len(elements)
     for check in rule.elements:
-        label = f"{segment.id}{check.label}"
-        if check.component:
-            value = segment.component(check.position, check.component)
-        else:
-            value = segment.get(check.position)
-        named = f"{label} ({check.name})" if check.name else label
+        position = check.position
+        value = elements[position - 1] if 0 < position <= count else ""
+        if value and check.component:  # as segment.component(position, check.component)
+            parts = value.split(segment.delimiters.component)
+            value = parts[check.component - 1] if 0 < check.component <= len(parts) else ""
         if not value:
             if check.required:
-                reporter.report(segment, f"{named} is required in {rule.name}")
+                reporter.report(segment, f"{_named(segment, check)} is required in {rule.name}")
             continue
-        if check.codes is not None and value not in check.codes:
+        codes = check.codes
+        if codes is not None and value not in codes:
             reason = (
-                f"{named} {value!r} is not a valid code; expected {' / '.join(sorted(check.codes))}"
+                f"{_named(segment, check)} {value!r} is not a valid code; expected "
+                f"{' / '.join(sorted(codes))}"
             )
             if check.fatal:
                 raise segment.error(reason)
             reporter.report(segment, reason)
-        if check.kind == "d8" and parse_d8(value) is None:
-            reporter.report(segment, f"{named} {value!r} is not a valid CCYYMMDD date")
-        elif check.kind == "number" and not _NUMBER.fullmatch(value):
-            reporter.report(segment, f"{named} {value!r} is not a number")
-        elif check.kind == "int" and not value.isdigit():
-            reporter.report(segment, f"{named} {value!r} must be a whole number")
-        elif check.kind == "dtp":
-            _check_dtp(segment, value, named, reporter)
+        kind = check.kind
+        if not kind:
+            continue
+        if kind == "d8":
+            if parse_d8(value) is None:
+                reporter.report(
+                    segment, f"{_named(segment, check)} {value!r} is not a valid CCYYMMDD date"
+                )
+        elif kind == "number":
+            if not _NUMBER.fullmatch(value):
+                reporter.report(segment, f"{_named(segment, check)} {value!r} is not a number")
+        elif kind == "int":
+            if not value.isdigit():
+                reporter.report(
+                    segment, f"{_named(segment, check)} {value!r} must be a whole number"
+                )
+        elif kind == "dtp":
+            _check_dtp(segment, value, _named(segment, check), reporter)
 
 
 def _check_dtp(segment: Segment, value: str, named: str, reporter: Reporter) -> None:
@@ -260,85 +314,102 @@ class Matcher:
         root = Node(self.layout, [first])
         check_elements(self.layout.trigger, first, self.reporter)
         stack = [_Frame(self.layout, root)]
+        place = self._place
         for segment in segments[1:]:
-            self._place(stack, segment)
+            place(stack, segment)
         last = segments[-1]
         while stack:
             self._close(stack.pop(), last)
         return root
 
-    def _find(self, frame: _Frame, segment: Segment) -> tuple[int | None, int | None]:
-        over: int | None = None
-        for index, item in enumerate(frame.rule.body):
-            if item.pos < frame.cur_pos or not _item_rule(item).matches(segment):
+    def _find(self, frame: _Frame, segment: Segment) -> int | None:
+        """The first item of the frame's loop, at or after its current position, that takes
+        the segment and is not used up."""
+        for index, pos, qualified, limit in frame.table.by_id.get(segment.id, ()):
+            if pos < frame.cur_pos or (qualified is not None and not qualified.matches(segment)):
                 continue
-            limit = item.max_repeat if isinstance(item, Loop) else item.max_use
-            if limit is not None and frame.counts[index] >= limit:
-                if over is None and index != 0:
-                    over = index
-                continue
-            return index, None
-        return None, over
+            if limit is None or frame.counts[index] < limit:
+                return index
+        return None
+
+    def _used_up(self, stack: list[_Frame], segment: Segment) -> tuple[int, int] | None:
+        """When no level takes the segment: the innermost level, and its first item (other
+        than the loop's own trigger), that would take it but already occurs as often as
+        allowed."""
+        for level in range(len(stack) - 1, -1, -1):
+            frame = stack[level]
+            for index, pos, qualified, limit in frame.table.by_id.get(segment.id, ()):
+                if (
+                    index != 0
+                    and pos >= frame.cur_pos
+                    and (qualified is None or qualified.matches(segment))
+                    and limit is not None
+                    and frame.counts[index] >= limit
+                ):
+                    return level, index
+        return None
 
     def _place(self, stack: list[_Frame], segment: Segment) -> None:
-        level = len(stack) - 1
-        overflow: tuple[int, int] | None = None
-        target: int | None = None
-        while level >= 0:
-            target, over = self._find(stack[level], segment)
-            if target is not None:
-                break
-            if over is not None and overflow is None:
-                overflow = (level, over)
+        # From the innermost loop outwards, the first that takes the segment.
+        innermost = level = len(stack) - 1
+        frame = stack[level]
+        target = self._find(frame, segment)
+        while target is None and level > 0:
             level -= 1
+            frame = stack[level]
+            target = self._find(frame, segment)
         if target is None:
+            overflow = self._used_up(stack, segment)
             if overflow is None:
                 raise self._unexpected(stack, segment)
             level, target = overflow
-            item = stack[level].rule.body[target]
+            frame = stack[level]
+            item = frame.rule.body[target]
             limit = item.max_repeat if isinstance(item, Loop) else item.max_use
             self.reporter.report(
                 segment,
-                f"{_item_name(item)} occurs more than {limit} time(s) in "
-                f"{stack[level].rule.describe}",
+                f"{_item_name(item)} occurs more than {limit} time(s) in {frame.rule.describe}",
             )
-        while len(stack) - 1 > level:
-            self._close(stack.pop(), segment)
-        frame = stack[level]
-        item = frame.rule.body[target]
-        if item.pos > frame.cur_pos:
-            for index, skipped in enumerate(frame.rule.body):
+        if level < innermost:
+            while len(stack) - 1 > level:
+                self._close(stack.pop(), segment)
+            frame = stack[level]
+        table = frame.table
+        item_pos = table.positions[target]
+        if item_pos > frame.cur_pos:
+            for index in table.required:
                 if (
-                    frame.cur_pos <= skipped.pos < item.pos
-                    and skipped.usage == "R"
+                    frame.cur_pos <= table.positions[index] < item_pos
                     and frame.counts[index] == 0
                     and index not in frame.reported
                 ):
                     frame.reported.add(index)
                     self.reporter.report(
                         segment,
-                        f"required {_item_name(skipped)} is missing before this {segment.id} in "
-                        f"{frame.rule.describe} (missing or out of order)",
+                        f"required {_item_name(frame.rule.body[index])} is missing before this "
+                        f"{segment.id} in {frame.rule.describe} (missing or out of order)",
                     )
         frame.counts[target] += 1
-        frame.cur_pos = item.pos
-        if isinstance(item, Loop):
-            child = Node(item, [segment])
-            frame.node.children.append(child)
-            stack.append(_Frame(item, child))
-            check_elements(item.trigger, segment, self.reporter)
-        else:
+        frame.cur_pos = item_pos
+        child_loop = table.children[target]
+        if child_loop is None:
             frame.node.segments.append(segment)
-            check_elements(item, segment, self.reporter)
+        else:
+            child = Node(child_loop, [segment])
+            frame.node.children.append(child)
+            stack.append(_Frame(child_loop, child))
+        rule = table.rules[target]
+        if rule.elements:
+            check_elements(rule, segment, self.reporter)
 
     def _close(self, frame: _Frame, segment: Segment) -> None:
-        for index, item in enumerate(frame.rule.body):
-            if item.usage == "R" and frame.counts[index] == 0 and index not in frame.reported:
+        for index in frame.table.required:
+            if frame.counts[index] == 0 and index not in frame.reported:
                 frame.reported.add(index)
                 self.reporter.report(
                     segment,
-                    f"required {_item_name(item)} is missing from {frame.rule.describe} "
-                    f"started at segment {frame.node.header.number}",
+                    f"required {_item_name(frame.rule.body[index])} is missing from "
+                    f"{frame.rule.describe} started at segment {frame.node.header.number}",
                 )
 
     def _unexpected(self, stack: list[_Frame], segment: Segment) -> Exception:

@@ -38,6 +38,7 @@ of its claim, a CLP outside loop 2000 (no LX), segments out of order or unknown,
 files and broken envelopes.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -103,6 +104,11 @@ NOT_USED = {"TS3": (6, 7, 8, 9, 10, 11, 12, 14, 16, 19), "CLP": (10, 14)}
 
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _SEPARATOR_LIKE = re.compile(r"[>:^|\\]")
+_TRN03 = re.compile(r"1\d{9}")
+# Segments _precheck() looks at beyond the checks every segment gets.
+_PRECHECKED = frozenset({"BPR", "TRN", "LX", "CLP", "SVC", "CAS", "PLB", "N4"})
+# The code tables are constants; a remittance repeats the same few group/reason pairs.
+_adjustment_text = functools.lru_cache(maxsize=4096)(carc.adjustment_text)
 
 
 # ---------------------------------------------------------------------------- layout
@@ -880,17 +886,22 @@ def _money(segment: Segment, position: int, name: str, *, required: bool) -> Dec
     """An amount element; missing (when required) or not a number is fatal in both modes,
     because the remittance cannot be posted without it."""
     value = segment.get(position)
-    label = f"{segment.id}{position:02d} ({name})"
     if not value:
         if required:
             raise segment.error(
-                f"{label} is required but missing ({segment.id} has {len(segment.elements)} "
-                "element(s))"
+                f"{segment.id}{position:02d} ({name}) is required but missing ({segment.id} has "
+                f"{len(segment.elements)} element(s))"
             )
         return None
     if not _NUMBER.fullmatch(value):
-        raise segment.error(f"{label} {value!r} is not a number")
+        raise segment.error(f"{segment.id}{position:02d} ({name}) {value!r} is not a number")
     return Decimal(value)
+
+
+def _is_amount(value: str) -> bool:
+    """What _money() accepts for a present value (the fast check of the pre-check loop; the
+    error, when there is one, still comes from _money())."""
+    return _NUMBER.fullmatch(value) is not None
 
 
 def _remark(code: str, source: str, qualifier: str, segment: Segment) -> Remark835:
@@ -898,8 +909,8 @@ def _remark(code: str, source: str, qualifier: str, segment: Segment) -> Remark8
     return Remark835(code, source, qualifier, text, segment.number)
 
 
-def _number(segment: Segment, position: int) -> Decimal | None:
-    value = segment.get(position)
+def _number(value: str) -> Decimal | None:
+    """A number element's value; None when absent or not a number."""
     return Decimal(value) if value and _NUMBER.fullmatch(value) else None
 
 
@@ -921,38 +932,47 @@ def _check_bpr(bpr: Segment, reporter: Reporter) -> None:
 
 
 def _check_clp(clp: Segment) -> None:
+    values = _values(clp, 5)
     for position, name in ((1, "Patient Control Number"), (2, "Claim Status Code")):
-        if not clp.get(position):
+        if not values[position]:
             raise clp.error(
                 f"CLP{position:02d} ({name}) is required but missing (CLP has "
                 f"{len(clp.elements)} element(s); CLP01-CLP04 and CLP06-CLP07 are required)"
             )
-    _money(clp, 3, "Total Claim Charge Amount", required=True)
-    _money(clp, 4, "Claim Payment Amount", required=True)
-    _money(clp, 5, "Patient Responsibility Amount", required=False)
+    if not (values[3] and _is_amount(values[3])):
+        _money(clp, 3, "Total Claim Charge Amount", required=True)
+    if not (values[4] and _is_amount(values[4])):
+        _money(clp, 4, "Claim Payment Amount", required=True)
+    if values[5] and not _is_amount(values[5]):
+        _money(clp, 5, "Patient Responsibility Amount", required=False)
 
 
 def _check_cas(cas: Segment, reporter: Reporter) -> None:
-    if len(cas.elements) > 19:
-        raise cas.error(f"CAS has {len(cas.elements)} elements; at most 19 (6 adjustments)")
-    if not cas.get(2):
+    count = len(cas.elements)
+    if count > 19:
+        raise cas.error(f"CAS has {count} elements; at most 19 (6 adjustments)")
+    values = _values(cas, 19)
+    if not values[2]:
         raise cas.error("CAS02 (Claim Adjustment Reason Code) is required but missing")
-    for index in range(6):
-        reason, amount_at, quantity_at = 2 + 3 * index, 3 + 3 * index, 4 + 3 * index
-        code = cas.get(reason)
+    # Up to six reason/amount/quantity triplets, CAS02-04 to CAS17-19; a triplet that starts
+    # past the last element is empty and has nothing to check.
+    for reason in range(2, min(count, 17) + 1, 3):
+        amount_at, quantity_at = reason + 1, reason + 2
+        code = values[reason]
         if code:
-            _money(cas, amount_at, f"Adjustment Amount for reason {code}", required=True)
-        elif cas.get(amount_at) or cas.get(quantity_at):
+            if not (values[amount_at] and _is_amount(values[amount_at])):
+                _money(cas, amount_at, f"Adjustment Amount for reason {code}", required=True)
+        elif values[amount_at] or values[quantity_at]:
             raise cas.error(
                 f"CAS{amount_at:02d}/CAS{quantity_at:02d} has an amount or quantity but "
                 f"CAS{reason:02d} (Claim Adjustment Reason Code) is missing"
             )
-        quantity = cas.get(quantity_at)
+        quantity = values[quantity_at]
         if quantity and not _NUMBER.fullmatch(quantity):
             reporter.report(
                 cas, f"CAS{quantity_at:02d} (Adjustment Quantity) {quantity!r} is not a number"
             )
-    if cas.get(1) == "CR":
+    if values[1] == "CR":
         reporter.report(
             cas,
             "CAS01 'CR' (corrections and reversals) is a version 4010 group code; 005010X221A1 "
@@ -971,8 +991,11 @@ def _check_svc(svc: Segment, reporter: Reporter) -> None:
                 f"SVC01 {composite!r} is not a composite in this interchange: its component "
                 f"separator (ISA16) is {component!r}, but the element uses {other.group()!r}",
             )
-    _money(svc, 2, "Line Item Charge Amount", required=True)
-    _money(svc, 3, "Line Item Provider Payment Amount", required=True)
+    values = _values(svc, 3)
+    if not (values[2] and _is_amount(values[2])):
+        _money(svc, 2, "Line Item Charge Amount", required=True)
+    if not (values[3] and _is_amount(values[3])):
+        _money(svc, 3, "Line Item Provider Payment Amount", required=True)
 
 
 def _check_plb(plb: Segment, reporter: Reporter) -> None:
@@ -1018,24 +1041,28 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
             )
     header_seen = claim_open = False
     for segment in segments:
-        if segment.elements and segment.elements[-1] == "" and segment.id != "ISA":
+        seg_id = segment.id
+        elements = segment.elements
+        if elements and elements[-1] == "" and seg_id != "ISA":
             reporter.report(
                 segment,
-                f"{segment.id} ends with an empty element: trailing element separators "
+                f"{seg_id} ends with an empty element: trailing element separators "
                 f"({segment.delimiters.element!r}) are not allowed",
             )
-        seg_id = segment.id
-        for position in NOT_USED.get(seg_id, ()):
-            if segment.get(position):
-                reporter.report(
-                    segment,
-                    f"{seg_id}{position:02d} {segment.get(position)!r} is not used in "
-                    f"{IMPLEMENTATION} (it must be empty)",
-                )
+        if seg_id in NOT_USED:
+            for position in NOT_USED[seg_id]:
+                if segment.get(position):
+                    reporter.report(
+                        segment,
+                        f"{seg_id}{position:02d} {segment.get(position)!r} is not used in "
+                        f"{IMPLEMENTATION} (it must be empty)",
+                    )
+        if seg_id not in _PRECHECKED:
+            continue
         if seg_id == "BPR":
             _check_bpr(segment, reporter)
         elif seg_id == "TRN":
-            if segment.get(3) and not re.fullmatch(r"1\d{9}", segment.get(3)):
+            if segment.get(3) and not _TRN03.fullmatch(segment.get(3)):
                 reporter.report(
                     segment,
                     f"TRN03 (Payer Identifier) {segment.get(3)!r} must be '1' followed by the "
@@ -1075,10 +1102,29 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
 # ---------------------------------------------------------------------------- building
 
 
-def _decimal(segment: Segment, position: int) -> Decimal:
-    """An amount the pre-check validated (0 when absent)."""
-    value = segment.get(position)
+def _decimal(value: str) -> Decimal:
+    """An amount element's value, which the pre-check validated (0 when absent)."""
     return Decimal(value) if value else ZERO
+
+
+def _values(segment: Segment, last: int) -> tuple[str, ...]:
+    """The segment id and its elements, padded with "" up to element `last`, so that
+    `_values(clp, 13)[3]` is CLP03 (as clp.get(3)): one tuple instead of a get() per field."""
+    elements = segment.elements
+    return (segment.id, *elements) + ("",) * (last - len(elements))
+
+
+def _by_id(node: Node) -> dict[str, list[Segment]]:
+    """The segments of a loop by id, each list in file order (as node.all(id)): one pass for
+    the several ids a claim or line loop is asked for."""
+    found: dict[str, list[Segment]] = {}
+    for segment in node.segments:
+        group = found.get(segment.id)
+        if group is None:
+            found[segment.id] = [segment]
+        else:
+            group.append(segment)
+    return found
 
 
 def _address(node: Node) -> Address | None:
@@ -1094,42 +1140,71 @@ def _address(node: Node) -> Address | None:
     )
 
 
-def _references(node: Node) -> tuple[Reference835, ...]:
-    return tuple(Reference835(ref.get(1), ref.get(2)) for ref in node.all("REF"))
+# The builders below use plain loops: for the one or two segments a loop usually holds they
+# are faster than comprehensions or generators.
 
 
-def _amounts(node: Node, seg_id: str) -> tuple[Amount835, ...]:
+def _references(refs: Sequence[Segment]) -> tuple[Reference835, ...]:
     found = []
-    for segment in node.all(seg_id):
-        value = _number(segment, 2)
+    for ref in refs:
+        found.append(Reference835(ref.get(1), ref.get(2)))
+    return tuple(found)
+
+
+def _amounts(segments: Sequence[Segment]) -> tuple[Amount835, ...]:
+    """AMT or QTY segments: qualifier and number (those whose number is unreadable are left
+    out; the grammar reported them)."""
+    found = []
+    for segment in segments:
+        value = _number(segment.get(2))
         if value is not None:
             found.append(Amount835(segment.get(1), value))
     return tuple(found)
 
 
-def _adjustments(node: Node) -> tuple[Adjustment835, ...]:
+def _adjustments(cas_segments: Sequence[Segment]) -> tuple[Adjustment835, ...]:
     found = []
-    for cas in node.all("CAS"):
-        group = cas.get(1)
-        for index in range(6):
-            reason = cas.get(2 + 3 * index)
+    for cas in cas_segments:
+        count = len(cas.elements)
+        # CAS00 (the id), CAS01 ... and room for the amount and quantity of a last triplet.
+        values = (cas.id, *cas.elements, "", "")
+        group = values[1]
+        # Up to six reason/amount/quantity triplets, CAS02-04 to CAS17-19; those that start
+        # past the last element are empty.
+        for reason_at in range(2, min(count, 17) + 1, 3):
+            reason = values[reason_at]
             if not reason:
                 continue
+            amount = values[reason_at + 1]
             found.append(
                 Adjustment835(
-                    group=group,
-                    reason=reason,
-                    amount=_decimal(cas, 3 + 3 * index),
-                    quantity=_number(cas, 4 + 3 * index),
-                    text=carc.adjustment_text(group, reason),
-                    segment_number=cas.number,
+                    group,
+                    reason,
+                    Decimal(amount) if amount else ZERO,  # amount
+                    _number(values[reason_at + 2]),  # quantity
+                    _adjustment_text(group, reason),  # text
+                    cas.number,  # segment_number
                 )
             )
     return tuple(found)
 
 
-def _dates(node: Node) -> dict[str, date | None]:
-    return {dtm.get(1): parse_d8(dtm.get(2)) for dtm in reversed(node.all("DTM"))}
+def _dates(dtms: Sequence[Segment]) -> dict[str, date | None]:
+    """DTM01 qualifier -> date; the first DTM with a qualifier wins."""
+    found: dict[str, date | None] = {}
+    for dtm in dtms:
+        qualifier = dtm.get(1)
+        if qualifier not in found:
+            found[qualifier] = parse_d8(dtm.get(2))
+    return found
+
+
+def _adjustment_total(adjustments: Iterable[Adjustment835]) -> Decimal:
+    """sum((a.amount for a in adjustments), ZERO), as the properties compute it."""
+    total = ZERO
+    for adjustment in adjustments:
+        total += adjustment.amount
+    return total
 
 
 def _check_npi(segment: Segment, position: int, reporter: Reporter) -> None:
@@ -1142,56 +1217,64 @@ def _check_npi(segment: Segment, position: int, reporter: Reporter) -> None:
         )
 
 
-def _line(node: Node, reporter: Reporter) -> ServiceLine835:
-    svc = node.header
-    procedure = svc.components(1)
-    original = svc.components(6)
-    units = _number(svc, 5)
-    dates = _dates(node)
+def _line(loop: Node, reporter: Reporter) -> ServiceLine835:
+    svc = loop.header
+    found = _by_id(loop)
+    values = _values(svc, 7)
+    component = svc.delimiters.component  # as svc.components(1) and svc.components(6):
+    procedure = values[1].split(component) if values[1] else ()
+    original = values[6].split(component) if values[6] else ()
+    units = _number(values[5])
+    dates = _dates(found.get("DTM", ()))
     start = dates.get("472") or dates.get("150")
     end = dates.get("472") or dates.get("151")
-    remarks = tuple(_remark(lq.get(2), "LQ", lq.get(1), lq) for lq in node.all("LQ") if lq.get(2))
-    references = _references(node)
+    remarks = []
+    for lq in found.get("LQ", ()):
+        if lq.get(2):
+            remarks.append(_remark(lq.get(2), "LQ", lq.get(1), lq))
+    references = _references(found.get("REF", ()))
+    adjustments = _adjustments(found.get("CAS", ()))
+    charge = _decimal(values[2])
+    payment = _decimal(values[3])
     line = ServiceLine835(
         qualifier=procedure[0] if procedure else "",
         procedure_code=procedure[1] if len(procedure) > 1 else "",
-        modifiers=tuple(m for m in procedure[2:6] if m),
+        modifiers=tuple(filter(None, procedure[2:6])),
         description=procedure[6] if len(procedure) > 6 else "",
-        charge=_decimal(svc, 2),
-        payment=_decimal(svc, 3),
-        revenue_code=svc.get(4),
+        charge=charge,
+        payment=payment,
+        revenue_code=values[4],
         units=units if units is not None else ONE,
         original_qualifier=original[0] if original else "",
         original_procedure_code=original[1] if len(original) > 1 else "",
-        original_modifiers=tuple(m for m in original[2:6] if m),
-        original_units=_number(svc, 7),
+        original_modifiers=tuple(filter(None, original[2:6])),
+        original_units=_number(values[7]),
         service_date=start,
         service_date_end=end or start,
-        adjustments=_adjustments(node),
+        adjustments=adjustments,
         line_control_number=_find_reference(references, "6R"),
         references=references,
-        amounts=_amounts(node, "AMT"),
-        quantities=_amounts(node, "QTY"),
-        remarks=remarks,
+        amounts=_amounts(found.get("AMT", ())),
+        quantities=_amounts(found.get("QTY", ())),
+        remarks=tuple(remarks),
         segment_number=svc.number,
     )
-    expected = line.charge - line.adjustment_total
-    if expected != line.payment:
+    adjustment_total = _adjustment_total(adjustments)  # line.adjustment_total
+    expected = charge - adjustment_total
+    if expected != payment:
         reporter.report(
             svc,
             f"line balancing rule (SVC02 - line adjustments = SVC03) fails: charge "
-            f"{line.charge} - adjustments {line.adjustment_total} = {expected}, but SVC03 "
-            f"(paid) is {line.payment}",
+            f"{charge} - adjustments {adjustment_total} = {expected}, but SVC03 "
+            f"(paid) is {payment}",
         )
     return line
 
 
-def _claim_remarks(node: Node) -> tuple[Remark835, ...]:
+def _claim_remarks(moa: Segment | None, mia: Segment | None) -> tuple[Remark835, ...]:
     remarks = []
-    moa = node.first("MOA")
     if moa is not None:
         remarks += [_remark(moa.get(p), "MOA", "HE", moa) for p in range(3, 8) if moa.get(p)]
-    mia = node.first("MIA")
     if mia is not None:
         remarks += [
             _remark(mia.get(p), "MIA", "HE", mia) for p in (5, 20, 21, 22, 23) if mia.get(p)
@@ -1199,49 +1282,57 @@ def _claim_remarks(node: Node) -> tuple[Remark835, ...]:
     return tuple(remarks)
 
 
-def _claim(node: Node, header_number: str, reporter: Reporter) -> Claim835:
-    clp = node.header
+def _claim(loop: Node, header_number: str, reporter: Reporter) -> Claim835:
+    clp = loop.header
+    found = _by_id(loop)
     names = []
-    for nm1 in node.all("NM1"):
+    for nm1 in found.get("NM1", ()):
+        nm = _values(nm1, 9)
         names.append(
             Name835(
-                entity=nm1.get(1),
-                entity_type=nm1.get(2),
-                last_name=nm1.get(3),
-                first_name=nm1.get(4),
-                middle_name=nm1.get(5),
-                suffix=nm1.get(7),
-                id_qualifier=nm1.get(8),
-                identifier=nm1.get(9),
+                entity=nm[1],
+                entity_type=nm[2],
+                last_name=nm[3],
+                first_name=nm[4],
+                middle_name=nm[5],
+                suffix=nm[7],
+                id_qualifier=nm[8],
+                identifier=nm[9],
             )
         )
-        if nm1.get(1) == "82" and nm1.get(8) == "XX":
+        if nm[1] == "82" and nm[8] == "XX":
             _check_npi(nm1, 9, reporter)
-    dates = _dates(node)
+    dates = _dates(found.get("DTM", ()))
+    values = _values(clp, 13)
+    moa, mia = found.get("MOA"), found.get("MIA")
+    lines = []
+    for child in loop.children:
+        if child.rule.id == "2110":  # loop.loops("2110")
+            lines.append(_line(child, reporter))
     claim = Claim835(
-        patient_control_number=clp.get(1),
-        status_code=clp.get(2),
-        total_charge=_decimal(clp, 3),
-        payment=_decimal(clp, 4),
-        patient_responsibility=_decimal(clp, 5),
-        filing_indicator=clp.get(6),
-        payer_claim_number=clp.get(7),
-        facility_code=clp.get(8),
-        frequency_code=clp.get(9),
-        drg_code=clp.get(11),
-        drg_weight=_number(clp, 12),
-        discharge_fraction=_number(clp, 13),
-        adjustments=_adjustments(node),
+        patient_control_number=values[1],
+        status_code=values[2],
+        total_charge=_decimal(values[3]),
+        payment=_decimal(values[4]),
+        patient_responsibility=_decimal(values[5]),
+        filing_indicator=values[6],
+        payer_claim_number=values[7],
+        facility_code=values[8],
+        frequency_code=values[9],
+        drg_code=values[11],
+        drg_weight=_number(values[12]),
+        discharge_fraction=_number(values[13]),
+        adjustments=_adjustments(found.get("CAS", ())),
         names=tuple(names),
-        remarks=_claim_remarks(node),
-        references=_references(node),
+        remarks=_claim_remarks(moa[0] if moa else None, mia[0] if mia else None),
+        references=_references(found.get("REF", ())),
         statement_from=dates.get("232"),
         statement_to=dates.get("233"),
         received_date=dates.get("050"),
         coverage_expiration=dates.get("036"),
-        amounts=_amounts(node, "AMT"),
-        quantities=_amounts(node, "QTY"),
-        lines=tuple(_line(child, reporter) for child in node.loops("2110")),
+        amounts=_amounts(found.get("AMT", ())),
+        quantities=_amounts(found.get("QTY", ())),
+        lines=tuple(lines),
         header_number=header_number,
         segment_number=clp.number,
     )
@@ -1251,26 +1342,31 @@ def _claim(node: Node, header_number: str, reporter: Reporter) -> Claim835:
             f"CLP03 {claim.total_charge} is negative: only a reversal (CLP02 22) carries "
             "negated amounts",
         )
-    claim_level = sum((a.amount for a in claim.adjustments), ZERO)
-    line_level = claim.adjustment_total - claim_level
-    expected = claim.total_charge - claim.adjustment_total
+    all_adjustments = list(claim.adjustments)  # claim.all_adjustments
+    for line in claim.lines:
+        all_adjustments += line.adjustments
+    adjustment_total = _adjustment_total(all_adjustments)  # claim.adjustment_total
+    expected = claim.total_charge - adjustment_total
     if expected != claim.payment:
+        claim_level = _adjustment_total(claim.adjustments)
+        line_level = adjustment_total - claim_level
         where = f"claim {claim_level}, lines {line_level}" if claim.lines else "claim level"
         reporter.report(
             clp,
             f"claim balancing rule (CLP03 - claim and line adjustments = CLP04) fails: charge "
-            f"{claim.total_charge} - adjustments {claim.adjustment_total} ({where}) = "
+            f"{claim.total_charge} - adjustments {adjustment_total} ({where}) = "
             f"{expected}, but CLP04 (paid) is {claim.payment}",
         )
-    if not claim.is_reversal and claim.patient_responsibility != (
-        claim.patient_responsibility_total
-    ):
-        reporter.report(
-            clp,
-            f"patient responsibility rule (CLP05 = sum of PR adjustments) fails: CLP05 is "
-            f"{clp.get(5) or 'absent (0)'} but the PR adjustments of the claim and its lines "
-            f"add up to {claim.patient_responsibility_total}",
-        )
+    if not claim.is_reversal:
+        # claim.patient_responsibility_total
+        patient_total = _adjustment_total(a for a in all_adjustments if a.group == "PR")
+        if claim.patient_responsibility != patient_total:
+            reporter.report(
+                clp,
+                f"patient responsibility rule (CLP05 = sum of PR adjustments) fails: CLP05 is "
+                f"{clp.get(5) or 'absent (0)'} but the PR adjustments of the claim and its "
+                f"lines add up to {patient_total}",
+            )
     return claim
 
 
@@ -1278,7 +1374,7 @@ def _payer(node: Node | None, trn: Segment) -> Payer835:
     if node is None:
         return Payer835("", trn.get(3), "TRN03", "", (), None)
     n1 = node.header
-    references = _references(node)
+    references = _references(node.all("REF"))
     plan_id = n1.get(4) if n1.get(3) == "XV" else ""
     ref_2u = _find_reference(references, "2U")
     if ref_2u:
@@ -1297,7 +1393,7 @@ def _payee(node: Node | None, reporter: Reporter) -> Payee835:
     qualifier, identifier = n1.get(3), n1.get(4)
     if qualifier == "XX" and identifier:
         _check_npi(n1, 4, reporter)
-    references = _references(node)
+    references = _references(node.all("REF"))
     tin = identifier if qualifier == "FI" else _find_reference(references, "TJ")
     return Payee835(
         name=n1.get(2),
@@ -1323,7 +1419,7 @@ def _provider_adjustments(root: Node) -> tuple[ProviderAdjustment835, ...]:
                     fiscal_period_end=parse_d8(plb.get(2)),
                     reason=plb.component(reason_at, 1),
                     reference=plb.component(reason_at, 2),
-                    amount=_decimal(plb, reason_at + 1),
+                    amount=_decimal(plb.get(reason_at + 1)),
                     text=carc.plb_text(plb.component(reason_at, 1)),
                     segment_number=plb.number,
                 )
@@ -1347,12 +1443,12 @@ def _remittance(
         for header in root.loops("2000")
         for claim in header.loops("2100")
     )
-    references = _references(root)
+    references = _references(root.all("REF"))
     production = root.first("DTM", "405")
     currency = root.first("CUR")
     payment = Payment835(
         handling_code=bpr.get(1),
-        amount=_decimal(bpr, 2),
+        amount=_decimal(bpr.get(2)),
         credit_debit=bpr.get(3),
         method=bpr.get(4),
         format_code=bpr.get(5),

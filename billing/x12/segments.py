@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from functools import cached_property
 
 from billing.x12.errors import X12WriteError
 
@@ -33,8 +34,10 @@ class Delimiters:
     repetition: str = REPETITION_SEPARATOR
     segment: str = SEGMENT_TERMINATOR
 
-    @property
+    @cached_property
     def chars(self) -> frozenset[str]:
+        # Computed once per instance (the tokenizer asks for it on every segment); the
+        # dataclass is frozen but not slotted, so cached_property can store the value.
         return frozenset(
             ch for ch in (self.element, self.component, self.repetition, self.segment) if ch
         )

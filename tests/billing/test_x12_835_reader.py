@@ -354,7 +354,10 @@ def remittances(draw):
 
 
 def adjustment_key(items) -> list[tuple]:
-    return sorted((a.group, a.reason, a.amount, a.quantity) for a in items)
+    # A missing quantity sorts before any number (None and Decimal do not compare).
+    return sorted(
+        (a.group, a.reason, a.amount, a.quantity is not None, a.quantity or 0) for a in items
+    )
 
 
 @settings(max_examples=60, deadline=None)
