@@ -67,3 +67,18 @@ class FlagApprovalForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Why this fee is acceptable"
     )
+
+
+class StateRuleForm(forms.Form):
+    state = forms.CharField(max_length=2)
+    status = forms.ChoiceField(choices=[("restricted", "Restricted"), ("allowed", "Allowed")])
+    note = forms.CharField(required=False)
+
+
+class CostEntryForm(forms.Form):
+    practice = forms.ModelChoiceField(queryset=Practice.objects.practices())
+    period = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
+    )
+    description = forms.CharField()
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)

@@ -400,3 +400,62 @@ def invoice_set_status(*, actor, invoice: Invoice, status: str) -> Invoice:
     invoice.save(update_fields=["status", "paid_at"])
     audit_record(actor=actor, action=f"invoice.{status}", obj=invoice, practice=invoice.practice)
     return invoice
+
+
+@transaction.atomic
+def state_rule_set(*, actor, state: str, status: str, note: str = ""):
+    """Set whether percentage fees are restricted in a state (an MSO admin's call, with
+    counsel; the table is data, not legal advice)."""
+    from mso.geo import US_STATES
+
+    from .models import StateFeeRule
+
+    errors: dict[str, list[str]] = {}
+    if not policy.is_mso_admin(actor):
+        raise ContractError("Only an MSO admin edits the state rules.")
+    state = (state or "").strip().upper()
+    if state not in US_STATES:
+        errors["state"] = ["Choose a US state."]
+    if status not in ("restricted", "allowed"):
+        errors["status"] = ["Choose restricted or allowed."]
+    if errors:
+        raise ContractError(errors)
+    rule, _ = StateFeeRule.objects.update_or_create(
+        state=state, defaults={"status": status, "note": note}
+    )
+    audit_record(
+        actor=actor,
+        action="state_rule.set",
+        obj=rule,
+        practice=None,
+        changes={"state": state, "status": status, "note": note},
+    )
+    return rule
+
+
+@transaction.atomic
+def cost_entry_add(*, actor, practice, period: date, description: str, amount) -> CostEntry:
+    """A documented MSO cost of serving a practice in a month (the cost-plus basis)."""
+    errors: dict[str, list[str]] = {}
+    if not policy.is_mso_admin(actor):
+        raise ContractError("Only an MSO admin records MSO costs.")
+    if not (description or "").strip():
+        errors["description"] = ["Describe the cost."]
+    if amount is None or amount < 0:
+        errors["amount"] = ["A cost is zero or more."]
+    if errors:
+        raise ContractError(errors)
+    entry = CostEntry.objects.create(
+        practice=practice,
+        period=month_bounds(period)[0],
+        description=description.strip(),
+        amount=amount,
+    )
+    audit_record(
+        actor=actor,
+        action="cost_entry.add",
+        obj=entry,
+        practice=practice,
+        changes={"amount": str(amount), "period": str(entry.period)},
+    )
+    return entry

@@ -16,8 +16,8 @@ from mso.forms import apply_errors
 
 from . import selectors, services
 from .fees import FeeLine
-from .forms import AgreementForm, FeeRunForm, FlagApprovalForm
-from .models import Agreement, FeeCalculation, FeeRun, Invoice, StateFeeRule
+from .forms import AgreementForm, CostEntryForm, FeeRunForm, FlagApprovalForm, StateRuleForm
+from .models import Agreement, CostEntry, FeeCalculation, FeeRun, Invoice, StateFeeRule
 
 
 @require(Action.CONTRACT_VIEW)
@@ -179,3 +179,36 @@ def practice_invoices(request):
 @require(Action.PRACTICE_INVOICE_VIEW)
 def practice_invoice_pdf(request, pk):
     return _pdf(get_object_or_404(Invoice, pk=pk, practice_id=connection.tenant.pk))
+
+
+@require(Action.CONTRACT_VIEW)
+def rules_and_costs(request):
+    """The per-state fee rule table and the MSO's cost entries (cost-plus basis)."""
+    can_manage = policy.can(request.user, Action.CONTRACT_MANAGE)
+    rule_form = StateRuleForm(request.POST if "state" in request.POST else None)
+    cost_form = CostEntryForm(request.POST if "description" in request.POST else None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = rule_form if "state" in request.POST else cost_form
+        if form.is_valid():
+            try:
+                if form is rule_form:
+                    services.state_rule_set(actor=request.user, **form.cleaned_data)
+                else:
+                    services.cost_entry_add(actor=request.user, **form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("rules-and-costs")
+    return render(
+        request,
+        "contracts/rules_and_costs.html",
+        {
+            "rules": StateFeeRule.objects.all(),
+            "costs": CostEntry.objects.select_related("practice")[:100],
+            "rule_form": rule_form if can_manage else None,
+            "cost_form": cost_form if can_manage else None,
+        },
+    )

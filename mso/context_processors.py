@@ -17,6 +17,7 @@ PORTAL_NAV = [
     ("Agreements", "agreement-list", "file", Action.CONTRACT_VIEW),
     ("Fee runs", "fee-run-list", "dollar", Action.CONTRACT_VIEW),
     ("Invoices", "invoice-list", "clipboard", Action.CONTRACT_VIEW),
+    ("State rules & costs", "rules-and-costs", "settings", Action.CONTRACT_VIEW),
     ("Users & roles", "user-list", "users", Action.USER_LIST),
     ("Audit log", "audit-list", "shield", Action.AUDIT_VIEW),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("practices/<int:pk>/", tenancy.practice_detail, name="practice-detail"),
     path("practices/<int:pk>/open/", tenancy.practice_open, name="practice-open"),
     path("contracts/", contracts.agreement_list, name="agreement-list"),
+    path("contracts/rules-and-costs/", contracts.rules_and_costs, name="rules-and-costs"),
     path("fees/", contracts.fee_run_list, name="fee-run-list"),
     path("fees/<int:pk>/", contracts.fee_run_detail, name="fee-run-detail"),
     path("fees/<int:pk>/<str:action>/", contracts.fee_run_action, name="fee-run-action"),

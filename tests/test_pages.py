@@ -4,7 +4,16 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_PAGES = ["/", "/dashboard/", "/practices/", "/practices/new/", "/users/", "/audit/"]
+_CONTRACTS = ["/contracts/", "/contracts/rules-and-costs/", "/fees/", "/invoices/"]
+PORTAL_PAGES = [
+    "/",
+    "/dashboard/",
+    "/practices/",
+    "/practices/new/",
+    "/users/",
+    "/audit/",
+    *_CONTRACTS,
+]
 PRACTICE_PAGES = [
     "/",
     "/locations/",
@@ -22,6 +31,7 @@ PRACTICE_PAGES = [
     "/denials/",
     "/dashboard/",
     "/statements/",
+    "/invoices/",
 ]
 _BILLING_VIEW = {
     "/encounters/",
@@ -38,14 +48,22 @@ _PATIENTS = {"/patients/", "/providers/"}
 
 # (role, portal page, expected status) — anything not listed for a signed-in user is 403.
 PORTAL_ALLOWED = {
-    "mso_admin": {"/", "/dashboard/", "/practices/", "/practices/new/", "/users/", "/audit/"},
-    "mso_staff": {"/", "/dashboard/", "/practices/"},
+    "mso_admin": {
+        "/",
+        "/dashboard/",
+        "/practices/",
+        "/practices/new/",
+        "/users/",
+        "/audit/",
+        *_CONTRACTS,
+    },
+    "mso_staff": {"/", "/dashboard/", "/practices/", *_CONTRACTS},
 }
 _BASE = {"/", "/locations/", "/members/"}
 PRACTICE_ALLOWED = {
-    "mso_admin": _BASE | {"/tokens/"} | _BILLING_VIEW | _PATIENTS,
-    "mso_staff": _BASE | {"/tokens/"} | _BILLING_VIEW | _PATIENTS,
-    "practice_manager": _BASE | {"/tokens/"} | _BILLING_VIEW | _PATIENTS,
+    "mso_admin": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
+    "mso_staff": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
+    "practice_manager": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
     # Only providers (and the EHR) record encounters: codes are clinical (CPOM).
     "provider": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},
     "integrator": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},

@@ -254,3 +254,33 @@ def test_contracts_api(world, client_for):
         ).status_code
         == 400
     )
+
+
+def test_state_rules_and_costs_page(world, client_for):
+    admin = client_for(world.admin, None)
+    assert admin.get("/contracts/rules-and-costs/").status_code == 200
+    bad = admin.post("/contracts/rules-and-costs/", {"state": "ZZ", "status": "restricted"})
+    assert bad.status_code == 200 and bad.context["rule_form"].errors
+    admin.post(
+        "/contracts/rules-and-costs/",
+        {"state": "ca", "status": "restricted", "note": "Counsel review 2026"},
+    )
+    assert StateFeeRule.objects.get(state="CA").status == "restricted"
+    negative = admin.post(
+        "/contracts/rules-and-costs/",
+        {"practice": world.a.pk, "period": "2026-10", "description": "Staff", "amount": "-5"},
+    )
+    assert negative.context["cost_form"].errors
+    admin.post(
+        "/contracts/rules-and-costs/",
+        {"practice": world.a.pk, "period": "2026-10", "description": "Staff", "amount": "900"},
+    )
+    from contracts.models import CostEntry
+
+    assert CostEntry.objects.get(practice=world.a).period == date(2026, 10, 1)
+    staff = client_for(world.staff, None)
+    assert staff.get("/contracts/rules-and-costs/").status_code == 200
+    assert (
+        staff.post("/contracts/rules-and-costs/", {"state": "TX", "status": "allowed"}).status_code
+        == 403
+    )
