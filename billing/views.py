@@ -441,38 +441,30 @@ def denial_detail(request, pk):
 @require(Action.CLAIM_MANAGE)
 def denial_action(request, pk, action):
     case = get_object_or_404(DenialCase, pk=pk)
+    action = action.replace("-", "_")
+    if action not in denials.DENIAL_ACTIONS:
+        raise PermissionDenied
     post = request.POST
+    text = post.get("text") or post.get("argument") or post.get("reason") or ""
     try:
-        if action == "assign":
-            assignee = User.objects.filter(pk=post.get("assignee") or None).first()
-            denials.denial_assign(actor=request.user, case=case, assignee=assignee)
-        elif action == "note":
-            denials.denial_note(actor=request.user, case=case, text=post.get("text", ""))
-        elif action == "resubmit":
-            denials.denial_resubmit(actor=request.user, case=case)
-        elif action == "appeal":
-            argument = post.get("argument", "")
-            denials.denial_appeal(actor=request.user, case=case, argument=argument)
-            response = HttpResponse(
-                appeal_letter_pdf(case, argument=argument, author=request.user),
-                content_type="application/pdf",
-            )
-            response["Content-Disposition"] = f'attachment; filename="appeal-{case.pk}.pdf"'
-            return response
-        elif action == "write-off":
-            denials.denial_write_off_request(
-                actor=request.user, case=case, reason=post.get("reason", "")
-            )
-        elif action in ("approve", "decline"):
-            denials.denial_write_off_decide(
-                actor=request.user, case=case, approve=action == "approve"
-            )
-        else:
-            raise PermissionDenied
+        denials.denial_act(
+            actor=request.user,
+            case=case,
+            action=action,
+            text=text,
+            assignee=User.objects.filter(pk=post.get("assignee") or None).first(),
+        )
     except FieldErrors as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, "Done.")
+        return redirect("denial-detail", pk=pk)
+    if action == "appeal":
+        response = HttpResponse(
+            appeal_letter_pdf(case, argument=text, author=request.user),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = f'attachment; filename="appeal-{case.pk}.pdf"'
+        return response
+    messages.success(request, "Done.")
     return redirect("denial-detail", pk=pk)
 
 

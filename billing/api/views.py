@@ -367,21 +367,14 @@ class DenialDetailApi(generics.RetrieveAPIView):
         case = self.get_object()
         serializer = s.DenialActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        action, text = serializer.validated_data["action"], serializer.validated_data["text"]
-        actor = request.user
-        if action == "assign":
-            assignee = User.objects.filter(pk=serializer.validated_data.get("assignee")).first()
-            denials.denial_assign(actor=actor, case=case, assignee=assignee)
-        elif action == "note":
-            denials.denial_note(actor=actor, case=case, text=text)
-        elif action == "resubmit":
-            denials.denial_resubmit(actor=actor, case=case)
-        elif action == "appeal":
-            denials.denial_appeal(actor=actor, case=case, argument=text)
-        elif action == "write_off":
-            denials.denial_write_off_request(actor=actor, case=case, reason=text)
-        else:
-            denials.denial_write_off_decide(actor=actor, case=case, approve=action == "approve")
+        data = serializer.validated_data
+        denials.denial_act(
+            actor=request.user,
+            case=case,
+            action=data["action"],
+            text=data["text"],
+            assignee=User.objects.filter(pk=data.get("assignee")).first(),
+        )
         return Response(s.DenialSerializer(self.get_object()).data)
 
 

@@ -130,3 +130,27 @@ def denial_write_off_decide(*, actor, case: DenialCase, approve: bool) -> Denial
         changes={"amount": str(case.amount)},
     )
     return case
+
+
+DENIAL_ACTIONS = ("assign", "note", "resubmit", "appeal", "write_off", "approve", "decline")
+
+
+def denial_act(
+    *, actor, case: DenialCase, action: str, text: str = "", assignee=None
+) -> DenialCase:
+    """One entry point for the page and the API: `text` is the note, the appeal argument or
+    the write-off reason, depending on the action."""
+    if action == "assign":
+        return denial_assign(actor=actor, case=case, assignee=assignee)
+    if action == "note":
+        denial_note(actor=actor, case=case, text=text)
+        return case
+    if action == "resubmit":
+        return denial_resubmit(actor=actor, case=case)
+    if action == "appeal":
+        return denial_appeal(actor=actor, case=case, argument=text)
+    if action == "write_off":
+        return denial_write_off_request(actor=actor, case=case, reason=text)
+    if action in ("approve", "decline"):
+        return denial_write_off_decide(actor=actor, case=case, approve=action == "approve")
+    raise BillingError({"action": [f"Unknown action '{action}'."]})
