@@ -196,3 +196,23 @@ def test_revenue_cycle_api(world, owed, client_for):
         .status_code
         == 403
     )
+
+
+def test_money_in_is_invisible_from_another_practice(world, owed, client_for):
+    """Remittances, statements and patient payments of practice A, seen from practice B."""
+    with schema_context(world.a.schema_name):
+        connection.tenant = world.a
+        statement_run(actor=world.staff, as_of=timezone.localdate())
+        statement = Statement.objects.get()
+        patient_payment_record(actor=world.staff, patient=owed, amount="5.00", kind="payment",
+                               received_on=timezone.localdate())
+    own, other = client_for(world.manager_a, world.a), client_for(world.manager_b, world.b)
+    for path in ("/api/v1/remittances/", "/remittances/", "/api/v1/patient-payments/",
+                 "/statements/"):
+        assert own.get(path).status_code == 200
+        response = other.get(path)
+        assert response.status_code == 200
+        assert b"PB1" not in response.content and b"Testcase" not in response.content
+    assert b"PB1" in own.get("/api/v1/remittances/").content
+    assert other.get(f"/statements/{statement.pk}/pdf/").status_code == 404
+    assert client_for(world.manager_b, world.a).get("/api/v1/remittances/").status_code == 403
