@@ -1,4 +1,7 @@
-"""Demo agreements: each demo practice under a different fee model, with an FMV opinion."""
+"""Demo agreements: each demo practice under a different fee model, with an FMV opinion.
+
+Fees are sized to the demo practices' books (a few hundred synthetic encounters each), so the
+effective rates on the finance dashboard look like real ones."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,22 +13,27 @@ from mso.tenancy.models import Practice
 TERMS = {
     "lakeside": {
         "fee_model": "fixed",
-        "fixed_amount": Decimal("18500.00"),
-        "fmv": (Decimal("180000"), Decimal("260000")),
+        "fixed_amount": Decimal("650.00"),
+        "fmv": (Decimal("6000"), Decimal("10000")),
+        # Lapses soon, so the finance dashboard has something to ask for.
+        "fmv_expires": lambda today: today + timedelta(days=45),
     },
     "desert-bloom": {
         "fee_model": "pct_net_collections",
         "rate": Decimal("6.5000"),
-        "floor": Decimal("2500.00"),
-        "cap": Decimal("40000.00"),
-        "fmv": (Decimal("20000"), Decimal("400000")),
+        "floor": Decimal("150.00"),
+        "cap": Decimal("4000.00"),
+        # In-office lab is billed under the reference-lab arrangement, outside the MSA.
+        "excluded_codes": ["80047-89398"],
+        "excluded_revenue": "Laboratory services under the reference-lab agreement (MSA 4.3)",
+        "fmv": (Decimal("1500"), Decimal("40000")),
     },
     "blue-ridge": {
         "fee_model": "hybrid",
-        "fixed_amount": Decimal("6000.00"),
+        "fixed_amount": Decimal("250.00"),
         "rate": Decimal("4.0000"),
         "hybrid_basis": "net_collections",
-        "fmv": (Decimal("60000"), Decimal("300000")),
+        "fmv": (Decimal("3000"), Decimal("12000")),
     },
 }
 
@@ -36,7 +44,9 @@ def seed(*, actor, today: date) -> None:
         practice = Practice.objects.filter(slug=slug).first()
         if practice is None or Agreement.objects.filter(practice=practice).exists():
             continue
+        terms = dict(terms)  # TERMS stays intact for the next call
         low, high = terms.pop("fmv")
+        fmv_expires = terms.pop("fmv_expires", lambda today: start + timedelta(days=3 * 365))
         agreement_create(
             actor=actor,
             practice=practice,
@@ -50,7 +60,7 @@ def seed(*, actor, today: date) -> None:
                 "fmv_opinion_date": start,
                 "fmv_annual_low": low,
                 "fmv_annual_high": high,
-                "fmv_expires_on": start + timedelta(days=3 * 365),
+                "fmv_expires_on": fmv_expires(today),
                 "legal_signoff_note": "Demo: counsel reviewed the percentage fee (synthetic)."
                 if terms["fee_model"] != "fixed"
                 else "",
@@ -62,3 +72,26 @@ def seed(*, actor, today: date) -> None:
             description="Billing staff allocation",
             defaults={"amount": Decimal("9000.00")},
         )
+
+
+def seed_fee_history(*, actor, today: date, months: int = 12) -> None:
+    """Fee runs for the last `months` full months, so the finance dashboard has a trend. The
+    month before last is approved and invoiced (its flags approved as a demo), the last month
+    is left for an MSO admin to review and approve. Idempotent: existing runs are kept."""
+    from contracts.models import FeeRun
+    from contracts.services import calculation_approve, fee_run_approve, fee_run_execute
+    from contracts.terms import add_months
+
+    this_month = today.replace(day=1)
+    for back in range(months, 0, -1):
+        period = add_months(this_month, -back)
+        if FeeRun.objects.filter(period=period).exists():
+            continue
+        run = fee_run_execute(actor=actor, period=period)
+        if back != 2:
+            continue
+        for calc in run.calculations.exclude(flags=[]):
+            calculation_approve(
+                actor=actor, calculation=calc, note="Demo: reviewed against the FMV opinion."
+            )
+        fee_run_approve(actor=actor, run=run)

@@ -38,7 +38,12 @@ class AgreementForm(forms.Form):
         max_digits=14, decimal_places=2, required=False, label="Monthly floor"
     )
     cap = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label="Monthly cap")
-    excluded_revenue = forms.CharField(required=False, label="Excluded revenue lines")
+    excluded_codes = forms.CharField(
+        required=False,
+        label="Excluded procedure codes",
+        help_text="CPT/HCPCS codes or ranges kept out of the basis, e.g. 80047-89398, J0120-J9999",
+    )
+    excluded_revenue = forms.CharField(required=False, label="Why excluded (MSA clause)")
     legal_signoff_note = forms.CharField(
         required=False,
         label="Legal sign-off (if required)",

@@ -26,8 +26,14 @@ class Agreement(models.Model):
     markup = rate_field(null=True, blank=True, help_text="Cost-plus markup, percent")
     floor = money_field(null=True, blank=True)
     cap = money_field(null=True, blank=True)
+    excluded_codes = ArrayField(
+        models.CharField(max_length=11),
+        default=list,
+        blank=True,
+        help_text="CPT/HCPCS codes and ranges kept out of the fee basis, e.g. 80047-89398.",
+    )
     excluded_revenue = models.TextField(
-        blank=True, help_text="Revenue lines excluded from the basis."
+        blank=True, help_text="Why those lines are excluded (the MSA clause)."
     )
     legal_signoff_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,64 +1,159 @@
-from datetime import timedelta
+"""Reads for the MSO's financial view of its agreements and fees."""
 
-from django.db.models import Count, Sum
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
 from django.utils import timezone
 
-from .choices import InvoiceStatus
-from .models import Agreement, FeeCalculation, FmvOpinion, Invoice
+from .choices import FeeModel, InvoiceStatus
+from .models import Agreement, FeeCalculation, Invoice
+from .terms import TermEvent, add_months, next_event
+
+ZERO = Decimal("0.00")
+HORIZON_DAYS = 90
+PAYMENT_TERMS_DAYS = 30  # the invoice PDF says: due 30 days from issue
 
 
-def finance_dashboard() -> dict:
-    """Fee revenue per practice and per model, the monthly trend, effective rate, and what
-    expires within 90 days."""
-    today = timezone.localdate()
-    soon = today + timedelta(days=90)
-    calcs = FeeCalculation.objects.select_related("agreement__practice")
-    by_practice: dict[str, dict] = {}
-    for calc in calcs:
-        row = by_practice.setdefault(
-            calc.agreement.practice.name,
-            {
-                "practice": calc.agreement.practice.name,
-                "fees": 0,
-                "collections": 0,
-                "model": calc.agreement.get_fee_model_display(),
-            },
+def _rate(fees: Decimal, base: Decimal) -> Decimal | None:
+    return (fees / base * 100).quantize(Decimal("0.01")) if base > 0 else None
+
+
+def net_collections(inputs: dict) -> Decimal:
+    """The collections a calculation read (payments - refunds - excluded), for the rate."""
+    value = (
+        Decimal(inputs.get("payments", "0"))
+        - Decimal(inputs.get("refunds", "0"))
+        - Decimal(inputs.get("excluded_collections", "0"))
+    )
+    return max(value, ZERO)
+
+
+@dataclass
+class PracticeFees:
+    practice: str
+    slug: str
+    model: str
+    fees: Decimal = ZERO
+    collections: Decimal = ZERO
+    last_month: Decimal = ZERO
+
+    @property
+    def effective_rate(self) -> Decimal | None:
+        return _rate(self.fees, self.collections)
+
+
+@dataclass
+class Renewal:
+    agreement: Agreement
+    event: TermEvent
+
+
+@dataclass
+class FinanceDashboard:
+    today: date
+    months: list[date]
+    by_month: list[tuple[str, Decimal]]
+    rate_by_month: list[tuple[str, Decimal]]
+    by_model: list[tuple[str, Decimal]]
+    by_practice: list[PracticeFees]
+    fees_12m: Decimal
+    collections_12m: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+    renewals: list[Renewal] = field(default_factory=list)
+    lapsing: list = field(default_factory=list)
+
+    @property
+    def effective_rate(self) -> Decimal | None:
+        return _rate(self.fees_12m, self.collections_12m)
+
+
+def finance_dashboard(today: date) -> FinanceDashboard:
+    """Fee revenue of the last twelve full months per month, model and practice; the
+    effective rate (fee / net collections); invoices outstanding; and agreements whose term
+    ends, whose renewal notice falls due, or whose FMV opinion lapses within 90 days.
+    Four queries whatever the number of practices."""
+    first = add_months(today.replace(day=1), -12)
+    months = [add_months(first, i) for i in range(12)]
+    last_month = months[-1]
+    fees_by_month = dict.fromkeys(months, ZERO)
+    collections_by_month = dict.fromkeys(months, ZERO)
+    by_model: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    practices: dict[int, PracticeFees] = {}
+    rows = FeeCalculation.objects.filter(period__gte=first, period__lt=today.replace(day=1))
+    for row in rows.values(
+        "period",
+        "total",
+        "inputs",
+        "agreement__fee_model",
+        "agreement__practice_id",
+        "agreement__practice__name",
+        "agreement__practice__slug",
+    ):
+        collected = net_collections(row["inputs"])
+        fees_by_month[row["period"]] += row["total"]
+        collections_by_month[row["period"]] += collected
+        by_model[row["agreement__fee_model"]] += row["total"]
+        practice = practices.setdefault(
+            row["agreement__practice_id"],
+            PracticeFees(
+                practice=row["agreement__practice__name"],
+                slug=row["agreement__practice__slug"],
+                model=FeeModel(row["agreement__fee_model"]).label,
+            ),
         )
-        row["fees"] += calc.total
-        row["collections"] += _net(calc.inputs)
-    for row in by_practice.values():
-        row["effective_rate"] = (
-            (row["fees"] / row["collections"] * 100).quantize(type(row["fees"])("0.01"))
-            if row["collections"]
-            else None
-        )
-    trend = list(calcs.values("period").annotate(total=Sum("total")).order_by("period"))
-    by_model = list(
-        calcs.values("agreement__fee_model").annotate(total=Sum("total"), n=Count("pk"))
+        practice.fees += row["total"]
+        practice.collections += collected
+        if row["period"] == last_month:
+            practice.last_month += row["total"]
+    invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED)
+    return FinanceDashboard(
+        today=today,
+        months=months,
+        by_month=[(f"{m:%b %Y}", fees_by_month[m]) for m in months],
+        # Months without collections have no rate; they are left out rather than shown as 0%.
+        rate_by_month=[
+            (f"{m:%b %Y}", _rate(fees_by_month[m], collections_by_month[m]))
+            for m in months
+            if collections_by_month[m] > 0
+        ],
+        by_model=[
+            (FeeModel(model).label, total)
+            for model, total in sorted(by_model.items(), key=lambda item: -item[1])
+        ],
+        by_practice=sorted(practices.values(), key=lambda p: -p.fees),
+        fees_12m=sum(fees_by_month.values(), ZERO),
+        collections_12m=sum(collections_by_month.values(), ZERO),
+        outstanding=invoices.aggregate(total=Sum("amount"))["total"] or ZERO,
+        overdue=invoices.filter(issued_at__lt=_overdue_cutoff(today)).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO,
+        **_term_watch(today),
     )
-    expiring = [
-        a
-        for a in Agreement.objects.select_related("practice")
-        if a.terminated_on and today <= a.terminated_on <= soon
-    ]
-    lapsing = FmvOpinion.objects.filter(expires_on__range=(today, soon)).select_related(
-        "agreement__practice"
-    )
-    outstanding = (
-        Invoice.objects.filter(status=InvoiceStatus.ISSUED).aggregate(total=Sum("amount"))["total"]
-        or 0
-    )
-    return {
-        "by_practice": sorted(by_practice.values(), key=lambda r: -r["fees"]),
-        "trend": trend,
-        "by_model": by_model,
-        "expiring": expiring,
-        "lapsing": lapsing,
-        "outstanding": outstanding,
-    }
 
 
-def _net(inputs: dict):
-    from decimal import Decimal
+def _overdue_cutoff(today: date):
+    """Invoices issued before this instant are past their 30 days."""
+    due = today - timedelta(days=PAYMENT_TERMS_DAYS)
+    return timezone.make_aware(datetime.combine(due, time.min))
 
-    return Decimal(inputs.get("payments", "0")) - Decimal(inputs.get("refunds", "0"))
+
+def _term_watch(today: date) -> dict:
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    renewals, lapsing = [], []
+    for agreement in Agreement.objects.select_related("practice").prefetch_related("fmv_opinions"):
+        event = next_event(agreement, today)
+        if event is None:
+            continue  # ended: nothing to watch
+        if event.act_by <= horizon or event.on <= horizon:
+            renewals.append(Renewal(agreement, event))
+        opinion = next(iter(agreement.fmv_opinions.all()), None)
+        if opinion is not None and opinion.expires_on <= horizon:
+            lapsing.append(opinion)
+    renewals.sort(key=lambda r: r.event.act_by)
+    lapsing.sort(key=lambda o: o.expires_on)
+    return {"renewals": renewals, "lapsing": lapsing}

@@ -2,7 +2,7 @@
 
 import calendar
 import logging
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,11 +14,12 @@ from mso.accounts import policy
 from mso.audit.services import audit_record
 from mso.jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
 
-from . import fees
+from . import exclusions, fees
 from .choices import InvoiceStatus, RunStatus
 from .exceptions import ContractError
 from .models import Agreement, CostEntry, FeeCalculation, FeeRun, FmvOpinion, Invoice
 from .state_rules import is_percentage_model
+from .terms import agreement_end
 
 log = logging.getLogger(__name__)
 FEE_RUN_JOB = "contracts.fee_run"
@@ -28,19 +29,6 @@ ZERO = Decimal("0.00")
 def month_bounds(period: date) -> tuple[date, date]:
     start = period.replace(day=1)
     return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
-
-
-def agreement_end(agreement: Agreement) -> date | None:
-    """Last day in force: termination, else the end of the term unless it auto-renews."""
-    if agreement.terminated_on:
-        return agreement.terminated_on
-    if agreement.auto_renew:
-        return None
-    start = agreement.effective_date
-    months = start.month - 1 + agreement.term_months
-    end_year, end_month = start.year + months // 12, months % 12 + 1
-    day = min(start.day, calendar.monthrange(end_year, end_month)[1])
-    return date(end_year, end_month, day) - timedelta(days=1)
 
 
 def _terms(data) -> fees.FeeTerms:
@@ -69,6 +57,10 @@ def state_status(state: str) -> str:
 
 def agreement_errors(data: dict, *, practice) -> dict[str, list[str]]:
     errors = {key: list(value) for key, value in fees.terms_errors(_terms(data)).items()}
+    try:
+        exclusions.parse(data.get("excluded_codes"))
+    except exclusions.ExclusionError as exc:
+        errors["excluded_codes"] = exc.messages
     start = data.get("effective_date")
     if start is None:
         errors["effective_date"] = ["Enter the date the agreement takes effect."]
@@ -126,6 +118,7 @@ def agreement_create(*, actor, practice, data: dict) -> Agreement:
         markup=data.get("markup"),
         floor=data.get("floor"),
         cap=data.get("cap"),
+        excluded_codes=[str(r) for r in exclusions.parse(data.get("excluded_codes"))],
         excluded_revenue=data.get("excluded_revenue", ""),
         legal_signoff_note=data.get("legal_signoff_note", ""),
         legal_signoff_by=actor if data.get("legal_signoff_note") else None,
@@ -167,10 +160,13 @@ def active_agreements(period: date):
 def practice_actuals(agreement: Agreement, active: fees.ActivePeriod) -> fees.PeriodActuals:
     """Collections and charges read in the practice's own schema, limited to active days."""
     from billing.kpis import Period
-    from billing.selectors_kpis import period_money
+    from billing.selectors_kpis import excluded_money, period_money
 
+    period = Period(active.active_start, active.active_end)
+    ranges = exclusions.parse(agreement.excluded_codes)
     with schema_context(agreement.practice.schema_name):
-        money = period_money(Period(active.active_start, active.active_end))
+        money = period_money(period)
+        excluded = excluded_money(period, ranges)
     costs = (
         CostEntry.objects.filter(practice=agreement.practice, period=active.period_start).aggregate(
             total=Sum("amount")
@@ -182,8 +178,27 @@ def practice_actuals(agreement: Agreement, active: fees.ActivePeriod) -> fees.Pe
         # A month of reversals: money taken back counts against collections, like a refund.
         payments, refunds = ZERO, refunds - payments
     return fees.PeriodActuals(
-        gross_charges=max(money.charges, ZERO), payments=payments, refunds=refunds, costs=costs
+        gross_charges=max(money.charges, ZERO),
+        payments=payments,
+        refunds=refunds,
+        costs=costs,
+        excluded_charges=max(excluded.charges, ZERO),
+        excluded_collections=max(excluded.payments, ZERO),
     )
+
+
+def _inputs(actuals: fees.PeriodActuals) -> dict[str, str]:
+    return {
+        name: str(getattr(actuals, name))
+        for name in (
+            "gross_charges",
+            "payments",
+            "refunds",
+            "costs",
+            "excluded_charges",
+            "excluded_collections",
+        )
+    }
 
 
 def _flags(agreement: Agreement, annual: Decimal, period_end: date) -> list[str]:
@@ -227,10 +242,8 @@ def _calculate(run: FeeRun, agreement: Agreement) -> FeeCalculation:
             "flags": flags,
             "lines": [line.as_dict() for line in calc.lines],
             "inputs": {
-                "gross_charges": str(actuals.gross_charges),
-                "payments": str(actuals.payments),
-                "refunds": str(actuals.refunds),
-                "costs": str(actuals.costs),
+                **_inputs(actuals),
+                "excluded_codes": list(agreement.excluded_codes),
                 "active_days": calc.active_days,
                 "days_in_month": calc.days_in_month,
             },
@@ -241,12 +254,7 @@ def _calculate(run: FeeRun, agreement: Agreement) -> FeeCalculation:
         record.run = run
         record.total, record.annualised, record.flags = calc.total, annual, flags
         record.lines = [line.as_dict() for line in calc.lines]
-        record.inputs.update(
-            gross_charges=str(actuals.gross_charges),
-            payments=str(actuals.payments),
-            refunds=str(actuals.refunds),
-            costs=str(actuals.costs),
-        )
+        record.inputs.update(_inputs(actuals), excluded_codes=list(agreement.excluded_codes))
         if changed_flags:
             record.flag_approved_by, record.flag_approval_note = None, ""
     # A re-run after an invoice: the difference becomes a true-up, never a second fee.

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mso.accounts import policy
@@ -15,7 +17,7 @@ from mso.errors import FieldErrors
 from mso.forms import apply_errors
 
 from . import selectors, services
-from .fees import FeeLine
+from .fees import FeeLine, format_money, format_percent
 from .forms import AgreementForm, CostEntryForm, FeeRunForm, FlagApprovalForm, StateRuleForm
 from .models import Agreement, CostEntry, FeeCalculation, FeeRun, Invoice, StateFeeRule
 
@@ -51,12 +53,46 @@ def agreement_list(request):
     )
 
 
+@require(Action.FINANCE_VIEW)
+def finance_dashboard(request):
+    dash = selectors.finance_dashboard(timezone.localdate())
+    return render(
+        request,
+        "contracts/finance.html",
+        {"dash": dash, "tiles": _finance_tiles(dash)},
+    )
+
+
+def _finance_tiles(dash: selectors.FinanceDashboard) -> list[dict]:
+    rate = dash.effective_rate
+    return [
+        {"label": "Fee revenue, 12 months", "value": format_money(dash.fees_12m), "icon": "dollar"},
+        {
+            "label": "Effective rate",
+            "value": format_percent(rate) if rate is not None else None,
+            "icon": "chart",
+            "hint": "fees / net collections",
+        },
+        {
+            "label": "Invoices outstanding",
+            "value": format_money(dash.outstanding),
+            "icon": "clipboard",
+            "href": reverse("invoice-list"),
+        },
+        {
+            "label": "Over 30 days",
+            "value": format_money(dash.overdue),
+            "icon": "alert-triangle",
+            "hint": "issued, unpaid, past terms",
+        },
+    ]
+
+
 @require(Action.CONTRACT_VIEW)
 def fee_run_list(request):
     can_manage = policy.can(request.user, Action.CONTRACT_MANAGE)
     form = FeeRunForm(request.POST or None)
     job = None
-    dashboard = selectors.finance_dashboard()
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -70,10 +106,7 @@ def fee_run_list(request):
             "runs": FeeRun.objects.all()[:24],
             "form": form if can_manage else None,
             "job": job,
-            "dashboard": dashboard,
-            "fee_trend": [
-                (row["period"].strftime("%b %Y"), row["total"]) for row in dashboard["trend"]
-            ],
+            "perms_finance": policy.can(request.user, Action.FINANCE_VIEW),
         },
     )
 

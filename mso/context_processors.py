@@ -14,6 +14,7 @@ PORTAL_NAV = [
     ("Revenue dashboard", "portfolio-dashboard", "chart", Action.PORTAL_ACCESS),
     ("Practices", "practice-list", "building", Action.PRACTICE_LIST),
     ("Onboard a practice", "practice-onboard", "plus", Action.PRACTICE_ONBOARD),
+    ("MSO finance", "finance-dashboard", "chart", Action.FINANCE_VIEW),
     ("Agreements", "agreement-list", "file", Action.CONTRACT_VIEW),
     ("Fee runs", "fee-run-list", "dollar", Action.CONTRACT_VIEW),
     ("Invoices", "invoice-list", "clipboard", Action.CONTRACT_VIEW),

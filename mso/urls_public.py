@@ -20,6 +20,7 @@ urlpatterns = [
     path("practices/new/owners/", tenancy.onboard_owners, name="practice-onboard-owners"),
     path("practices/<int:pk>/", tenancy.practice_detail, name="practice-detail"),
     path("practices/<int:pk>/open/", tenancy.practice_open, name="practice-open"),
+    path("finance/", contracts.finance_dashboard, name="finance-dashboard"),
     path("contracts/", contracts.agreement_list, name="agreement-list"),
     path("contracts/rules-and-costs/", contracts.rules_and_costs, name="rules-and-costs"),
     path("fees/", contracts.fee_run_list, name="fee-run-list"),

@@ -12,6 +12,7 @@ PORTAL_PAGES = [
     "/practices/new/",
     "/users/",
     "/audit/",
+    "/finance/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -55,6 +56,7 @@ PORTAL_ALLOWED = {
         "/practices/new/",
         "/users/",
         "/audit/",
+        "/finance/",
         *_CONTRACTS,
     },
     "mso_staff": {"/", "/dashboard/", "/practices/", *_CONTRACTS},

@@ -33,6 +33,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "markup",
             "floor",
             "cap",
+            "excluded_codes",
             "excluded_revenue",
             "legal_signoff_note",
             "legal_signoff_by",
@@ -70,6 +71,11 @@ class AgreementInputSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
     cap = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    excluded_codes = serializers.ListField(
+        child=serializers.CharField(max_length=11),
+        default=list,
+        help_text="CPT/HCPCS codes or inclusive ranges ('80047-89398') kept out of the basis.",
+    )
     excluded_revenue = serializers.CharField(required=False, allow_blank=True, default="")
     legal_signoff_note = serializers.CharField(required=False, allow_blank=True, default="")
     fmv_valuer = serializers.CharField()

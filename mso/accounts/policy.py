@@ -41,6 +41,7 @@ class Action(StrEnum):
     # Contracts and fees (MSO portal) and the practice's view of its invoices
     CONTRACT_VIEW = "contract.view"
     CONTRACT_MANAGE = "contract.manage"
+    FINANCE_VIEW = "finance.view"  # the MSO's own fee revenue: leadership only
     PRACTICE_INVOICE_VIEW = "practice_invoice.view"
     # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
     CLINICAL_DECIDE = "clinical.decide"
@@ -75,6 +76,7 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.ACK_UPLOAD: (frozenset({Role.MSO_ADMIN, Role.MSO_STAFF, Role.INTEGRATOR}), "acks:write"),
     Action.CONTRACT_VIEW: (MSO_ROLES, None),
     Action.CONTRACT_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
+    Action.FINANCE_VIEW: (frozenset({Role.MSO_ADMIN}), None),
     Action.PRACTICE_INVOICE_VIEW: (_MANAGERS, None),
     Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
 }

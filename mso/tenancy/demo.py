@@ -192,6 +192,7 @@ def seed(*, today: date, with_billing: bool = True) -> dict:
         from contracts import demo as contracts_demo
 
         contracts_demo.seed(actor=admin, today=today)
+        contracts_demo.seed_fee_history(actor=admin, today=today)
     return listing()
 
 

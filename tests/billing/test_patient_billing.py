@@ -204,11 +204,20 @@ def test_money_in_is_invisible_from_another_practice(world, owed, client_for):
         connection.tenant = world.a
         statement_run(actor=world.staff, as_of=timezone.localdate())
         statement = Statement.objects.get()
-        patient_payment_record(actor=world.staff, patient=owed, amount="5.00", kind="payment",
-                               received_on=timezone.localdate())
+        patient_payment_record(
+            actor=world.staff,
+            patient=owed,
+            amount="5.00",
+            kind="payment",
+            received_on=timezone.localdate(),
+        )
     own, other = client_for(world.manager_a, world.a), client_for(world.manager_b, world.b)
-    for path in ("/api/v1/remittances/", "/remittances/", "/api/v1/patient-payments/",
-                 "/statements/"):
+    for path in (
+        "/api/v1/remittances/",
+        "/remittances/",
+        "/api/v1/patient-payments/",
+        "/statements/",
+    ):
         assert own.get(path).status_code == 200
         response = other.get(path)
         assert response.status_code == 200

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from billing.era_builder import claim_outcome, era_text
 from billing.services.remittances import era_post
 from contracts.exceptions import ContractError
-from contracts.models import Agreement, FeeCalculation, Invoice, StateFeeRule
+from contracts.models import Agreement, FeeCalculation, FeeRun, Invoice, StateFeeRule
 from contracts.services import (
     agreement_create,
     calculation_approve,
@@ -53,6 +53,7 @@ def terms(**overrides):
         ({"floor": Decimal("900"), "cap": Decimal("100")}, "floor"),
         ({"fmv_annual_low": Decimal("200"), "fmv_annual_high": Decimal("100")}, "fmv_annual_high"),
         ({"fmv_valuer": ""}, "fmv_valuer"),
+        ({"excluded_codes": "80047-ABC, 89398-80047"}, "excluded_codes"),
     ],
 )
 def test_bad_agreements_are_refused(world, overrides, field):
@@ -136,6 +137,53 @@ def test_fee_run_invoice_and_true_up(world, clinic):
     (true_up,) = fee_run_approve(actor=world.admin, run=run)
     assert true_up.is_true_up and true_up.amount == Decimal("13.12")
     assert fee_run_approve(actor=world.admin, run=run) == []  # nothing more to invoice
+
+
+def test_excluded_codes_leave_the_basis(world, clinic):
+    """99214 charged 190.00 paid 121.60, 36415 charged 15.00 paid 9.60 (era_builder: 80%
+    allowed, 20% coinsurance). Excluding 36415: net basis 131.20 - 9.60 = 121.60."""
+    agreement = agreement_create(
+        actor=world.admin,
+        practice=world.a,
+        data=terms(
+            fee_model="pct_net_collections",
+            rate=Decimal("10"),
+            fixed_amount=None,
+            excluded_codes="36415",
+            legal_signoff_note="Counsel memo on file",
+            fmv_annual_low=Decimal("0"),
+            fmv_annual_high=Decimal("1000000"),
+        ),
+    )
+    assert agreement.excluded_codes == ["36415"]
+    _collect(world, clinic, "EXC1")
+    fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    calc = FeeCalculation.objects.get(agreement=agreement)
+    assert calc.total == Decimal("12.16")
+    assert calc.inputs["excluded_collections"] == "9.60"
+    assert calc.inputs["excluded_charges"] == "15.00"
+    assert calc.inputs["excluded_codes"] == ["36415"]
+    assert "excluded $9.60" in " ".join(line["formula"] for line in calc.lines)
+
+
+def test_excluded_charges_leave_gross_revenue(world, clinic):
+    """Gross charges 205.00 less the excluded 36415 (15.00): 190.00 x 5% = 9.50."""
+    agreement = agreement_create(
+        actor=world.admin,
+        practice=world.a,
+        data=terms(
+            fee_model="pct_gross_revenue",
+            rate=Decimal("5"),
+            fixed_amount=None,
+            excluded_codes=["36000-36999"],
+            legal_signoff_note="Counsel memo on file",
+            fmv_annual_low=Decimal("0"),
+            fmv_annual_high=Decimal("1000000"),
+        ),
+    )
+    _collect(world, clinic, "EXC2")
+    fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    assert FeeCalculation.objects.get(agreement=agreement).total == Decimal("9.50")
 
 
 def test_fmv_flag_needs_admin_approval(world):
@@ -234,6 +282,13 @@ def test_contracts_api(world, client_for):
         content_type="application/json",
     )
     assert bad.status_code == 400
+    bad_codes = admin.post(
+        "/api/v1/agreements/",
+        {**body, "effective_date": "2031-01-01", "excluded_codes": ["99999-00000"]},
+        content_type="application/json",
+    )
+    assert bad_codes.status_code == 400
+    assert "starts after it ends" in bad_codes.json()["errors"]["excluded_codes"][0]
     assert (
         client_for(world.staff, None)
         .post("/api/v1/agreements/", body, content_type="application/json")
@@ -284,3 +339,61 @@ def test_state_rules_and_costs_page(world, client_for):
         staff.post("/contracts/rules-and-costs/", {"state": "TX", "status": "allowed"}).status_code
         == 403
     )
+
+
+def test_finance_dashboard(world, client_for):
+    """Fees per month, model and practice over twelve full months; effective rate; what
+    needs attention within 90 days. Hand-computed from two calculations."""
+    from contracts.selectors import finance_dashboard
+    from contracts.terms import add_months
+
+    fixed = agreement_create(actor=world.admin, practice=world.a, data=terms())
+    pct = agreement_create(
+        actor=world.admin,
+        practice=world.b,
+        data=terms(
+            fee_model="pct_net_collections",
+            rate=Decimal("5"),
+            fixed_amount=None,
+            effective_date=add_months(THIS_MONTH, -35),  # 36-month term ends within 90 days
+            term_months=36,
+            auto_renew=False,
+            legal_signoff_note="Counsel memo on file",
+            fmv_annual_low=Decimal("0"),
+            fmv_annual_high=Decimal("100000"),
+            fmv_expires_on=TODAY + timedelta(days=30),
+        ),
+    )
+    last_month = add_months(THIS_MONTH, -1)
+    run = FeeRun.objects.create(period=last_month)
+    for agreement, total, payments in ((fixed, "10000.00", "80000.00"), (pct, "1000.00", "20000")):
+        FeeCalculation.objects.create(
+            run=run,
+            agreement=agreement,
+            period=last_month,
+            total=Decimal(total),
+            annualised=Decimal(total) * 12,
+            inputs={"payments": payments, "refunds": "0.00", "excluded_collections": "0"},
+        )
+    dash = finance_dashboard(TODAY)
+    assert dash.fees_12m == Decimal("11000.00")
+    assert dash.collections_12m == Decimal("100000.00")
+    assert dash.effective_rate == Decimal("11.00")
+    assert dict(dash.by_month)[f"{last_month:%b %Y}"] == Decimal("11000.00")
+    assert dict(dash.by_model) == {
+        "Fixed monthly fee": Decimal("10000.00"),
+        "Percentage of net collections": Decimal("1000.00"),
+    }
+    assert [(p.slug, p.effective_rate) for p in dash.by_practice] == [
+        (world.a.slug, Decimal("12.50")),
+        (world.b.slug, Decimal("5.00")),
+    ]
+    assert [r.agreement for r in dash.renewals] == [pct]
+    assert dash.renewals[0].event.kind == "ends"
+    assert [o.agreement for o in dash.lapsing] == [pct]
+
+    page = client_for(world.admin, None).get("/finance/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "$11,000.00" in html and "11.00%" in html and "FMV opinion" in html
+    assert client_for(world.staff, None).get("/finance/").status_code == 403
