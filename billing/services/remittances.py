@@ -3,13 +3,14 @@ fixed number of queries per file (bulk reads and writes), whatever its number of
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
-from billing.choices import TRANSITIONS, ClaimStatus
+from billing.choices import TRANSITIONS, ClaimStatus, DenialStatus
 from billing.exceptions import RemittanceError
 from billing.models import (
     Adjustment,
@@ -18,6 +19,7 @@ from billing.models import (
     ClaimPayment,
     ClaimStatusChange,
     DenialCase,
+    Encounter,
     LinePayment,
     ProviderAdjustment,
     Remittance,
@@ -29,6 +31,7 @@ from mso.reference.models import Payer
 from mso.tenancy.context import current_practice
 from practices.models import Coverage, Provider
 
+from . import bulk
 from .claims import claim_build
 
 ZERO = Decimal("0.00")
@@ -60,7 +63,7 @@ def _check_payee(remit: Remittance835) -> None:
         )
 
 
-def _target_status(clp: Claim835, claim: Claim) -> str | None:
+def _target_status(clp: Claim835) -> str | None:
     if clp.status_code == NOT_OURS:
         return None
     if clp.status_code == REVERSAL:
@@ -79,7 +82,28 @@ def _all_adjustments(clp: Claim835):
         yield from line.adjustments
 
 
-def _match_line(line, claim_lines: list[ClaimLine]) -> ClaimLine | None:
+@dataclass(slots=True)
+class _ClaimRef:
+    """What posting needs of a claim, read without building model instances."""
+
+    pk: int
+    patient_control_number: str
+    status: str
+    payer_id: int
+    payer_claim_number: str
+    patient_id: int
+    coverage_priority: int
+
+
+@dataclass(slots=True)
+class _LineRef:
+    pk: int
+    line_control_number: str
+    procedure_code: str
+    service_date: object
+
+
+def _match_line(line, claim_lines: list[_LineRef]) -> _LineRef | None:
     if line.line_control_number:
         for candidate in claim_lines:
             if candidate.line_control_number == line.line_control_number:
@@ -93,20 +117,41 @@ def _match_line(line, claim_lines: list[ClaimLine]) -> ClaimLine | None:
     return None
 
 
+def _lock_claims(pcns: list[str]) -> dict[str, _ClaimRef]:
+    """The remittance's claims, locked for the posting (one query, array parameter)."""
+    sql = (
+        f"SELECT c.id, c.patient_control_number, c.status, c.payer_id, "  # noqa: S608
+        f"c.payer_claim_number, e.patient_id, v.priority "
+        f"FROM {Claim._meta.db_table} c "
+        f"JOIN {Encounter._meta.db_table} e ON e.id = c.encounter_id "
+        f"JOIN {Coverage._meta.db_table} v ON v.id = c.coverage_id "
+        "WHERE c.patient_control_number = ANY(%s) FOR UPDATE OF c"
+    )
+    return {row[1]: _ClaimRef(*row) for row in bulk.select_rows(sql, [pcns])}
+
+
+def _claim_lines(claim_ids: list[int]) -> dict[int, list[_LineRef]]:
+    sql = (
+        "SELECT claim_id, id, line_control_number, procedure_code, service_date "  # noqa: S608
+        f"FROM {ClaimLine._meta.db_table} WHERE claim_id = ANY(%s) ORDER BY claim_id, line_number"
+    )
+    lines: dict[int, list[_LineRef]] = defaultdict(list)
+    for claim_id, *rest in bulk.select_rows(sql, [claim_ids]):
+        lines[claim_id].append(_LineRef(*rest))
+    return lines
+
+
 class _Posting:
-    """Accumulates the rows of one remittance, then writes them in bulk."""
+    """Accumulates the rows of one remittance as plain tuples, then writes them with COPY:
+    the statements a file needs do not depend on its number of claims."""
 
     def __init__(self, remit: Remittance835, remittance: Remittance, actor):
         self.remit, self.remittance, self.actor = remit, remittance, actor
-        pcns = {clp.patient_control_number for clp in remit.claims}
-        self.claims = {
-            c.patient_control_number: c
-            for c in Claim.objects.select_for_update().filter(patient_control_number__in=pcns)
-        }
-        self.paid_claims: list[Claim] = []
-        self.lines: dict[int, list[ClaimLine]] = defaultdict(list)
-        for line in ClaimLine.objects.filter(claim__in=self.claims.values()):
-            self.lines[line.claim_id].append(line)
+        self.actor_id = actor.pk if actor is not None else None
+        self.claims = _lock_claims(list({clp.patient_control_number for clp in remit.claims}))
+        self.lines = _claim_lines([c.pk for c in self.claims.values()])
+        self.paid_claims: list[_ClaimRef] = []
+        self.now = timezone.now()
         self.summary = {
             "claims": len(remit.claims),
             "matched": 0,
@@ -121,14 +166,21 @@ class _Posting:
         }
 
     def post(self) -> dict:
-        """Rows go in with INSERT ... VALUES ... RETURNING id in pages of thousands: the
-        statements a file needs depend on its size only through the page size."""
-        payment_rows = []
-        for clp in self.remit.claims:
-            claim = self.claims.get(clp.patient_control_number)
+        claims = self.remit.claims
+        payment_ids = bulk.reserve_ids(ClaimPayment, len(claims))
+        payments = [
+            (clp, self.claims.get(clp.patient_control_number), payment_id)
+            for clp, payment_id in zip(claims, payment_ids, strict=True)
+        ]
+        payment_rows, line_rows, adjustment_rows = [], [], []
+        line_ids = iter(bulk.reserve_ids(LinePayment, sum(len(clp.lines) for clp in claims)))
+        remittance_id = self.remittance.pk
+        for clp, claim, payment_id in payments:
+            self._tally(clp)
             payment_rows.append(
                 (
-                    self.remittance.pk,
+                    payment_id,
+                    remittance_id,
                     claim.pk if claim else None,
                     clp.patient_control_number,
                     clp.status_code,
@@ -140,24 +192,18 @@ class _Posting:
                     "",
                 )
             )
-            self._tally(clp)
-        payment_ids = _insert_rows(ClaimPayment, PAYMENT_FIELDS, payment_rows)
-        payments = [
-            (clp, self.claims.get(clp.patient_control_number), payment_id)
-            for clp, payment_id in zip(self.remit.claims, payment_ids, strict=True)
-        ]
-        line_rows, line_adjustments, adjustment_rows = [], [], []
-        for clp, claim, payment_id in payments:
-            claim_lines = self.lines.get(claim.pk, []) if claim else []
             adjustment_rows += [self._adjustment(payment_id, None, adj) for adj in clp.adjustments]
+            claim_lines = self.lines.get(claim.pk, []) if claim else []
             for line in clp.lines:
+                line_id = next(line_ids)
                 matched = _match_line(line, claim_lines)
                 line_rows.append(
                     (
+                        line_id,
                         payment_id,
                         matched.pk if matched else None,
                         line.procedure_code,
-                        list(line.modifiers),
+                        line.modifiers,
                         line.charge,
                         line.payment,
                         next((a.value for a in line.amounts if a.qualifier == "B6"), None),
@@ -166,11 +212,12 @@ class _Posting:
                         [r.code for r in line.remarks],
                     )
                 )
-                line_adjustments.append((payment_id, line.adjustments))
-        line_ids = _insert_rows(LinePayment, LINE_FIELDS, line_rows)
-        for (payment_id, adjustments), line_id in zip(line_adjustments, line_ids, strict=True):
-            adjustment_rows += [self._adjustment(payment_id, line_id, adj) for adj in adjustments]
-        _insert_rows(Adjustment, ADJUSTMENT_FIELDS, adjustment_rows, returning=False)
+                adjustment_rows += [
+                    self._adjustment(payment_id, line_id, adj) for adj in line.adjustments
+                ]
+        bulk.copy_rows(ClaimPayment, ("id", *PAYMENT_FIELDS), payment_rows)
+        bulk.copy_rows(LinePayment, ("id", *LINE_FIELDS), line_rows)
+        bulk.copy_rows(Adjustment, ADJUSTMENT_FIELDS, adjustment_rows)
         ProviderAdjustment.objects.bulk_create(
             ProviderAdjustment(
                 remittance=self.remittance,
@@ -200,56 +247,42 @@ class _Posting:
 
     def _update_claims(self, payments) -> None:
         """Walk the CLPs in file order (a reversal then a new adjudication of the same claim
-        is common), then write each claim's final status in one UPDATE per status."""
-        final: dict[int, tuple[Claim, str]] = {}
-        history, denials, now = [], [], timezone.now()
+        is common), then write each claim's final status in one UPDATE."""
+        final: dict[int, tuple[_ClaimRef, str]] = {}
+        history, denials, denied = [], [], []
         for clp, claim, payment_id in payments:
             if claim is None:
                 continue
-            target = _target_status(clp, claim)
+            target = _target_status(clp)
             if clp.status_code == REVERSAL:
                 self.summary["reversals"] += 1
             if target is None or target not in TRANSITIONS[claim.status]:
                 self.summary["status_not_changed"].append(claim.patient_control_number)
                 continue
             note = f"835 {self.remittance.trace_number}: {clp.status_code}, paid {clp.payment}"
-            history.append(
-                ClaimStatusChange(
-                    claim=claim,
-                    from_status=claim.status,
-                    to_status=target,
-                    actor=self.actor,
-                    note=note,
-                )
-            )
+            history.append((claim.pk, claim.status, target, self.actor_id, note, self.now))
             claim.status = target
             final[claim.pk] = (claim, target)
             if target in (ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID):
                 denials.append(self._denial(clp, payment_id, claim, target))
-        moves: dict[str, list[int]] = defaultdict(list)
-        for pk, (_, target) in final.items():
-            moves[target].append(pk)
-        for target, pks in moves.items():
-            Claim.objects.filter(pk__in=pks).update(
-                status=target, status_changed_at=now, status_reason=""
-            )
+                if target == ClaimStatus.DENIED:
+                    denied.append(claim.patient_control_number)
         self.paid_claims = [
             claim
             for claim, target in final.values()
             if target in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID)
         ]
         # The payer's claim number is what corrections and voids must quote.
-        numbered = []
+        numbered: dict[int, str] = {}
         for clp, claim, _ in payments:
             if claim is not None and clp.payer_claim_number and not claim.payer_claim_number:
-                claim.payer_claim_number = clp.payer_claim_number
-                numbered.append(claim)
-        _set_payer_claim_numbers(numbered)
-        ClaimStatusChange.objects.bulk_create(history, batch_size=2000)
-        DenialCase.objects.bulk_create(denials, batch_size=2000)
-        self.summary["denied"] = [d.claim.patient_control_number for d in denials if d.whole_claim]
+                claim.payer_claim_number = numbered[claim.pk] = clp.payer_claim_number
+        _update_claim_rows({pk: target for pk, (_, target) in final.items()}, numbered, self.now)
+        bulk.copy_rows(ClaimStatusChange, HISTORY_FIELDS, history)
+        bulk.copy_rows(DenialCase, DENIAL_FIELDS, denials)
+        self.summary["denied"] = denied
 
-    def _denial(self, clp, payment_id, claim, target) -> DenialCase:
+    def _denial(self, clp, payment_id, claim: _ClaimRef, target) -> tuple:
         denied_adjustments = [a for a in _all_adjustments(clp) if a.group != "PR"]
         if target == ClaimStatus.PARTIALLY_PAID:
             denied_lines = [line for line in clp.lines if line.payment == 0]
@@ -262,15 +295,18 @@ class _Posting:
         remarks = [r.code for r in clp.remarks] + [
             r.code for line in clp.lines for r in line.remarks
         ]
-        return DenialCase(
-            claim=claim,
-            claim_payment_id=payment_id,
-            payer_id=claim.payer_id,
-            reason_codes=sorted({a.reason for a in denied_adjustments}),
-            group_codes=sorted({a.group for a in denied_adjustments}),
-            remark_codes=sorted(set(remarks)),
-            amount=amount,
-            whole_claim=target == ClaimStatus.DENIED,
+        return (
+            claim.pk,
+            payment_id,
+            claim.payer_id,
+            sorted({a.reason for a in denied_adjustments}),
+            sorted(set(remarks)),
+            sorted({a.group for a in denied_adjustments}),
+            amount,
+            target == ClaimStatus.DENIED,
+            DenialStatus.OPEN,
+            self.now,
+            "",
         )
 
     def _summary_json(self) -> dict:
@@ -317,55 +353,58 @@ LINE_FIELDS = (
     "remark_codes",
 )
 ADJUSTMENT_FIELDS = ("claim_payment", "line_payment", "group", "reason", "amount", "quantity")
-PAGE = 2000
+HISTORY_FIELDS = ("claim", "from_status", "to_status", "actor", "note", "at")
+DENIAL_FIELDS = (
+    "claim",
+    "claim_payment",
+    "payer",
+    "reason_codes",
+    "remark_codes",
+    "group_codes",
+    "amount",
+    "whole_claim",
+    "status",
+    "opened_at",
+    "write_off_reason",
+)
 
 
-def _insert_rows(model, fields, rows: list[tuple], *, returning: bool = True) -> list[int]:
-    """INSERT rows (tuples in `fields` order) in pages; the new ids in input order."""
+def _update_claim_rows(statuses: dict[int, str], numbers: dict[int, str], now) -> None:
+    """Each touched claim's new status and first payer claim number in one UPDATE ... FROM
+    (VALUES ...): every claim row is rewritten once. (Django's bulk_update builds a CASE per
+    row, many times slower on large remittances.) NULL in a column keeps the current value."""
+    rows = [(pk, statuses.get(pk), numbers.get(pk)) for pk in statuses.keys() | numbers.keys()]
     if not rows:
-        return []
-    columns = ", ".join(f'"{model._meta.get_field(name).column}"' for name in fields)
-    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES %s"  # noqa: S608
-    ids: list[int] = []
+        return
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), PAGE):
-            page = rows[start : start + PAGE]
-            if returning:
-                result = execute_values(
-                    cursor.cursor, sql + " RETURNING id", page, page_size=PAGE, fetch=True
-                )
-                ids += [row[0] for row in result]
-            else:
-                execute_values(cursor.cursor, sql, page, page_size=PAGE)
-    return ids
+        now_sql = cursor.cursor.mogrify("%s", [now]).decode()  # a quoted timestamptz literal
+        execute_values(
+            cursor.cursor,  # the psycopg2 cursor, on the practice's search_path
+            f"UPDATE {Claim._meta.db_table} AS c SET "  # noqa: S608
+            "status = COALESCE(v.status, c.status), "
+            "status_changed_at = CASE WHEN v.status IS NULL THEN c.status_changed_at "
+            f"ELSE {now_sql} END, "
+            "status_reason = CASE WHEN v.status IS NULL THEN c.status_reason ELSE '' END, "
+            "payer_claim_number = COALESCE(v.number, c.payer_claim_number) "
+            "FROM (VALUES %s) AS v(id, status, number) WHERE c.id = v.id",
+            rows,
+            template="(%s, %s::varchar, %s::varchar)",
+            page_size=len(rows),
+        )
 
 
-def _set_payer_claim_numbers(claims: list[Claim]) -> None:
-    """One UPDATE ... FROM (VALUES ...) per 5,000 claims; Django's bulk_update builds a CASE
-    per row, which is many times slower on large remittances."""
-    table = Claim._meta.db_table
-    for start in range(0, len(claims), 5000):
-        chunk = claims[start : start + 5000]
-        with connection.cursor() as cursor:
-            execute_values(
-                cursor.cursor,  # the psycopg2 cursor, on the practice's search_path
-                f"UPDATE {table} AS c SET payer_claim_number = v.number "  # noqa: S608
-                "FROM (VALUES %s) AS v(id, number) WHERE c.id = v.id",
-                [(claim.pk, claim.payer_claim_number) for claim in chunk],
-            )
-
-
-def _queue_secondary(paid: list[Claim], actor) -> list[str]:
+def _queue_secondary(paid: list[_ClaimRef], actor) -> list[str]:
     """Bill the next payer for claims the primary adjudicated, carrying its payment."""
     queued = []
     # Most patients have one payer: look only at claims of patients with a secondary.
-    with_secondary = Coverage.objects.filter(priority=2, is_active=True).values("patient_id")
+    with_secondary = set(
+        Coverage.objects.filter(priority=2, is_active=True).values_list("patient_id", flat=True)
+    )
+    pks = [c.pk for c in paid if c.coverage_priority == 1 and c.patient_id in with_secondary]
+    if not pks:
+        return queued
     candidates = (
-        Claim.objects.filter(
-            pk__in=[c.pk for c in paid],
-            coverage__priority=1,
-            encounter__patient_id__in=with_secondary,
-        )
+        Claim.objects.filter(pk__in=pks)
         .select_related("encounter__patient", "coverage")
         .prefetch_related("encounter__patient__coverages")
     )
