@@ -12,6 +12,7 @@ PORTAL_PAGES = [
     "/practices/new/",
     "/users/",
     "/audit/",
+    "/accounts/security/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -32,6 +33,7 @@ PRACTICE_PAGES = [
     "/dashboard/",
     "/statements/",
     "/invoices/",
+    "/accounts/security/",
 ]
 _BILLING_VIEW = {
     "/encounters/",
@@ -55,11 +57,12 @@ PORTAL_ALLOWED = {
         "/practices/new/",
         "/users/",
         "/audit/",
+        "/accounts/security/",
         *_CONTRACTS,
     },
-    "mso_staff": {"/", "/dashboard/", "/practices/", *_CONTRACTS},
+    "mso_staff": {"/", "/dashboard/", "/practices/", "/accounts/security/", *_CONTRACTS},
 }
-_BASE = {"/", "/locations/", "/members/"}
+_BASE = {"/", "/locations/", "/members/", "/accounts/security/"}
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
