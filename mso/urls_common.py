@@ -1,8 +1,7 @@
 """Routes every host serves: sign-in/out, invitations, job progress, API docs, health."""
 
-from django.contrib.auth.views import LogoutView
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mso.accounts import views as accounts
@@ -17,7 +16,8 @@ def common_patterns(api_urlconf: str) -> list:
     return [
         path("healthz", healthz, name="healthz"),
         path("accounts/login/", accounts.SignInView.as_view(), name="login"),
-        path("accounts/logout/", LogoutView.as_view(), name="logout"),
+        path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+        path("accounts/", include("mso.accounts.urls")),
         path(
             "accounts/invitation/<str:secret>/",
             accounts.invitation_accept,

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from mso.accounts.choices import Role
-from mso.accounts.middleware import SESSION_SCHEMA_KEY
 from mso.accounts.models import Membership, User
+from mso.accounts.sessions import session_stamp
 from mso.tenancy.choices import PracticeKind
 from mso.tenancy.demo import demo_npi, ensure_portal
 from mso.tenancy.models import Practice
@@ -111,12 +111,16 @@ def host_of(practice: Practice | None) -> str:
 
 
 def signed_in_client(user: User | None, practice: Practice | None) -> Client:
-    """A browser-like client on the practice's host (or the portal), signed in as `user`."""
+    """A browser-like client on the practice's host (or the portal), signed in as `user`.
+
+    force_login skips both sign-in steps; the session is stamped as if the user had passed
+    them (method "test"). The steps themselves, MFA included, are tested for real in
+    tests/test_auth_*.py through the sign-in pages."""
     client = Client(HTTP_HOST=host_of(practice))
     if user is not None:
         client.force_login(user, backend="mso.accounts.backends.EmailBackend")
         session = client.session
-        session[SESSION_SCHEMA_KEY] = practice.schema_name if practice else "public"
+        session_stamp(session, schema=practice.schema_name if practice else "public", method="test")
         session.save()
     return client
 

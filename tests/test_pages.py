@@ -13,6 +13,7 @@ PORTAL_PAGES = [
     "/users/",
     "/audit/",
     "/finance/",
+    "/accounts/security/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -33,6 +34,7 @@ PRACTICE_PAGES = [
     "/dashboard/",
     "/statements/",
     "/invoices/",
+    "/accounts/security/",
 ]
 _BILLING_VIEW = {
     "/encounters/",
@@ -57,11 +59,12 @@ PORTAL_ALLOWED = {
         "/users/",
         "/audit/",
         "/finance/",
+        "/accounts/security/",
         *_CONTRACTS,
     },
-    "mso_staff": {"/", "/dashboard/", "/practices/", *_CONTRACTS},
+    "mso_staff": {"/", "/dashboard/", "/practices/", "/accounts/security/", *_CONTRACTS},
 }
-_BASE = {"/", "/locations/", "/members/"}
+_BASE = {"/", "/locations/", "/members/", "/accounts/security/"}
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,

@@ -71,3 +71,21 @@ class TokenForm(forms.Form):
     def __init__(self, *args, integrators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = [(u.pk, u.email) for u in integrators]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=24,
+        help_text="The 6-digit code from your authenticator app, or a recovery code.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class SecurityActionForm(CodeForm):
+    # Sent by the button pressed.
+    action = forms.ChoiceField(
+        choices=[("reenrol", "Re-enrol"), ("disable", "Turn off"), ("recovery", "New codes")]
+    )

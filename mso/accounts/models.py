@@ -143,3 +143,64 @@ class SignInHandoff(models.Model):
 
     def __str__(self) -> str:
         return f"Handoff of {self.user} to {self.practice}"
+
+
+class TotpDevice(models.Model):
+    """An authenticator app (RFC 6238 TOTP). A device is usable once confirmed with a first
+    code; a user has at most one confirmed device and at most one being enrolled."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="totp_devices")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step whose code was accepted: a code is never accepted twice.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="one_confirmed_totp_device",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(confirmed_at__isnull=True),
+                name="one_pending_totp_device",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "pending"
+        return f"Authenticator of {self.user} ({state})"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the authenticator is lost. Stored as SHA-256 of an 80-bit
+    random code (too many to brute-force, like the other secrets here)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="unique_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}"
+
+
+class UserSession(models.Model):
+    """Which sessions belong to which user, so that they can be ended (user disabled,
+    membership removed) without decoding every session row."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    schema_name = models.CharField(max_length=63)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Session of {self.user} on {self.schema_name}"

@@ -18,6 +18,9 @@ class Action(StrEnum):
     PRACTICE_ONBOARD = "practice.onboard"
     USER_LIST = "user.list"
     AUDIT_VIEW = "audit.view"
+    USER_MANAGE = "user.manage"
+    # Own sign-in settings (two-step verification); every member, on any host.
+    ACCOUNT_SECURITY = "account.security"
     # Within one practice
     PRACTICE_VIEW = "practice.view"
     MEMBERSHIP_VIEW = "membership.view"
@@ -57,6 +60,8 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.PRACTICE_ONBOARD: (frozenset({Role.MSO_ADMIN}), None),
     Action.USER_LIST: (frozenset({Role.MSO_ADMIN}), None),
     Action.AUDIT_VIEW: (frozenset({Role.MSO_ADMIN}), None),
+    Action.USER_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
+    Action.ACCOUNT_SECURITY: (ALL_PRACTICE_ROLES, None),
     Action.PRACTICE_VIEW: (ALL_PRACTICE_ROLES, "practice:read"),
     Action.MEMBERSHIP_VIEW: (_MANAGERS | {Role.PROVIDER, Role.INTEGRATOR}, "members:read"),
     Action.MEMBERSHIP_MANAGE: (_MANAGERS, None),

@@ -16,6 +16,7 @@ from .exceptions import AccountsError
 from .models import ApiToken, Invitation, Membership, SignInHandoff, User
 from .scopes import unknown_scopes
 from .secrets import digest, new_invitation_secret, new_token, split_token
+from .sessions import sessions_end
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -89,6 +90,36 @@ def membership_revoke(*, actor, membership: Membership) -> None:
     )
     membership.delete()
     policy.forget(membership.user)
+    sessions_end(user=membership.user, actor=actor, reason="membership removed")
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user: User) -> User:
+    """Disable an account: no sign-in, no tokens, and every open session ends now."""
+    if not policy.can(actor, policy.Action.USER_MANAGE):
+        raise AccountsError("Only MSO admins can disable accounts.")
+    if user.pk == actor.pk:
+        raise AccountsError("You cannot disable your own account.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+        audit_record(actor=actor, action="user.deactivate", obj=user, practice=None)
+    sessions_end(user=user, actor=actor, reason="account disabled")
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor, user: User) -> User:
+    if not policy.can(actor, policy.Action.USER_MANAGE):
+        raise AccountsError("Only MSO admins can enable accounts.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(actor=actor, action="user.reactivate", obj=user, practice=None)
+    return user
 
 
 @transaction.atomic

@@ -1,9 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
-from django.db import connection
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from mso.audit.models import AuditEvent
@@ -15,33 +21,67 @@ from mso.tenancy.context import request_practice
 from . import policy, services
 from .decorators import require
 from .forms import HostAuthenticationForm, InvitationAcceptForm, InvitationForm
-from .middleware import SESSION_SCHEMA_KEY
+from .models import UserSession
 from .policy import Action
 from .selectors import user_directory
-
-BACKEND = "mso.accounts.backends.EmailBackend"
-
-
-def _sign_in(request, user) -> None:
-    """Log in and bind the new session to this host's schema."""
-    login(request, user, backend=BACKEND)
-    request.session[SESSION_SCHEMA_KEY] = connection.schema_name
+from .sessions import session_complete, sessions_end, sign_in_begin
 
 
 class SignInView(LoginView):
+    """Step one: the password. A user who needs a second factor continues to the code (or
+    enrolment) page with a pending, not yet authenticated, session."""
+
     template_name = "registration/login.html"
     authentication_form = HostAuthenticationForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        _sign_in(self.request, form.get_user())
-        audit_record(
-            actor=form.get_user(),
-            action="session.sign_in",
-            object_type="session",
-            practice=request_practice(self.request),
-        )
-        return redirect(self.get_success_url())
+        _, target = sign_in_begin(self.request, form.get_user(), self.get_success_url())
+        return redirect(target)
+
+
+class SignOutView(LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            UserSession.objects.filter(session_key=request.session.session_key).delete()
+            audit_record(
+                actor=request.user,
+                action="session.sign_out",
+                object_type="session",
+                practice=request_practice(request),
+            )
+        return super().post(request, *args, **kwargs)
+
+
+class ResetRequestView(PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-done")
+
+
+class ResetSentView(PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class ResetConfirmView(PasswordResetConfirmView):
+    """A new password, never a session: the user signs in again and, if they need one,
+    passes the second factor (post_reset_login stays False)."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        audit_record(actor=user, action="user.password_reset", obj=user, practice=None)
+        sessions_end(user=user, actor=user, reason="password reset")
+        return response
+
+
+class ResetCompleteView(PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
 
 
 def _belongs_here(request, user) -> bool:
@@ -68,9 +108,9 @@ def invitation_accept(request, secret):
             apply_errors(form, exc.errors)
         else:
             if _belongs_here(request, membership.user):
-                _sign_in(request, membership.user)
                 messages.success(request, f"Welcome to {membership.practice.name}.")
-                return redirect("home")
+                _, target = sign_in_begin(request, membership.user, reverse("home"))
+                return redirect(target)
             return redirect("login")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
@@ -85,7 +125,8 @@ def handoff_redeem(request, secret):
     if user is None:
         messages.error(request, "That sign-in link has expired. Please sign in.")
         return redirect("login")
-    _sign_in(request, user)
+    # The hand-off was issued to a fully signed-in portal session (second factor included).
+    session_complete(request, user, method="handoff")
     return redirect("home")
 
 

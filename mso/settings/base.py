@@ -1,5 +1,6 @@
 """Settings shared by every run mode; local/test/production differ only by environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Lockout records live in the public schema: one count per user across every host.
+    "axes",
 ]
 TENANT_APPS = [
     "practices",
@@ -65,8 +68,11 @@ MIDDLEWARE = [
     "mso.accounts.middleware.PracticeSessionBindingMiddleware",
     "mso.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mso.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -109,7 +115,11 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["mso.accounts.backends.EmailBackend"]
+# Axes first: it refuses a locked-out user before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "mso.accounts.backends.EmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -134,6 +144,37 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Enforced server-side by mso.accounts.middleware.SessionLifetimeMiddleware (seconds).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 3600)
+# The cookie never outlives the absolute lifetime either.
+SESSION_COOKIE_AGE = min(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME)
+# Password step done, second factor pending: how long the half-signed-in state lasts.
+MFA_PENDING_LIFETIME = env.int("MFA_PENDING_LIFETIME", default=5 * 60)
+MFA_ISSUER = env("MFA_ISSUER", default="Meridian MSO")
+
+# Lockout (django-axes): per user, and per client address + user, with a cool-off.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+AXES_USERNAME_CALLABLE = "mso.accounts.lockout.credential_username"
+AXES_LOCKOUT_CALLABLE = "mso.accounts.lockout.lockout_page"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# REMOTE_ADDR is the client (gunicorn behind one trusted proxy sets it; see production.py).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Password reset mail. Development prints mail to the console; production sets SMTP.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Meridian MSO <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="America/New_York")

@@ -4,7 +4,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from mso.celery import app
-from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db]
 
@@ -13,11 +13,7 @@ def test_admin_onboards_practice_and_watches_it_become_ready(
     world, live_url, page, screenshot, django_db_blocker
 ):
     portal = live_url.format(host="localhost")
-    page.goto(f"{portal}/accounts/login/")
-    page.get_by_label("Email").fill("admin@mso.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{portal}/")
+    sign_in(page, portal, "admin@mso.test")
 
     page.goto(f"{portal}/practices/new/")
     page.get_by_label("Legal name").fill("Hotel Family Practice, P.C.")

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 
 # django_db: the test database must exist; the server thread sees the session's committed data.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -35,11 +36,7 @@ def test_manager_of_alpha_cannot_sign_in_on_bravo(world, live_url, page):
 
 def test_mso_admin_portal(world, live_url, page, screenshot):
     origin = live_url.format(host="localhost")
-    page.goto(f"{origin}/accounts/login/")
-    page.get_by_label("Email").fill("admin@mso.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{origin}/")
+    sign_in(page, origin, "admin@mso.test")
     assert page.get_by_role("link", name="Onboard a practice").first.is_visible()
     assert page.get_by_text("Alpha Medical Group, P.C.").first.is_visible()
     screenshot("portal_home")
