@@ -21,6 +21,11 @@ urlpatterns = [
     path("practices/<int:pk>/", tenancy.practice_detail, name="practice-detail"),
     path("practices/<int:pk>/open/", tenancy.practice_open, name="practice-open"),
     path("finance/", contracts.finance_dashboard, name="finance-dashboard"),
+    path(
+        "practices/<int:pk>/bank-account/",
+        tenancy.practice_bank_account,
+        name="practice-bank-account",
+    ),
     path("contracts/", contracts.agreement_list, name="agreement-list"),
     path("contracts/rules-and-costs/", contracts.rules_and_costs, name="rules-and-costs"),
     path("fees/", contracts.fee_run_list, name="fee-run-list"),

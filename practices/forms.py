@@ -42,8 +42,10 @@ class PatientForm(forms.ModelForm):
             "state",
             "zip_code",
             "phone",
+            "ssn",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"ssn": "Optional. Stored encrypted and shown as ***-**-1234."}
 
 
 class CoverageForm(forms.ModelForm):

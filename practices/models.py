@@ -2,7 +2,9 @@
 
 from django.db import models
 
+from mso.crypto.fields import EncryptedTextField
 from mso.geo import STATE_CHOICES
+from mso.identifiers import ssn_masked
 
 from .choices import (
     COVERAGE_PRIORITY,
@@ -83,6 +85,10 @@ class Patient(models.Model):
     state = models.CharField(max_length=2, choices=STATE_CHOICES)
     zip_code = models.CharField("ZIP code", max_length=10)
     phone = models.CharField(max_length=20, blank=True)
+    # Encrypted at rest; shown masked ("***-**-1234") everywhere. The keyed hash finds
+    # duplicates without decrypting (docs/security-encryption.md).
+    ssn = EncryptedTextField("SSN", mask=ssn_masked, hash_field="ssn_hash")
+    ssn_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from mso.audit.services import audit_record
+from mso.crypto.keys import key_ring
+from mso.crypto.sensitive import reveal
 from mso.errors import FieldErrors
 from mso.geo import US_STATES
-from mso.identifiers import npi_is_valid
+from mso.identifiers import normalize_digits, npi_is_valid, ssn_is_valid
 
 from .choices import PLACE_OF_SERVICE, SELF
 from .models import Coverage, Location, Patient, PayerEnrollment, Provider
@@ -137,16 +139,41 @@ def patient_errors(data: dict) -> dict[str, list[str]]:
         errors["mrn"] = ["A patient with this MRN already exists."]
     if data.get("external_id") and Patient.objects.filter(external_id=data["external_id"]).exists():
         errors["external_id"] = ["A patient with this external id already exists."]
+    errors.update(ssn_errors(data.get("ssn")))
     return errors
+
+
+def ssn_errors(value) -> dict[str, list[str]]:
+    """The SSN is optional. Messages never repeat the value."""
+    ssn = normalize_digits(reveal(value))
+    if not ssn:
+        return {}
+    if not ssn_is_valid(ssn):
+        return {"ssn": ["Enter a valid 9-digit SSN (area not 000, 666 or 900-999)."]}
+    if Patient.objects.filter(ssn_hash=key_ring().lookup_hash(ssn)).exists():
+        return {"ssn": ["Another patient has this SSN: check for a duplicate record."]}
+    return {}
+
+
+def _with_ssn(data: dict) -> dict:
+    """Normalized SSN and its lookup hash, ready for the model."""
+    ssn = normalize_digits(reveal(data.get("ssn")))
+    return {**data, "ssn": ssn, "ssn_hash": key_ring().lookup_hash(ssn) if ssn else ""}
 
 
 @transaction.atomic
 def patient_create(*, actor, data: dict) -> Patient:
     if errors := patient_errors(data):
         raise PracticeDataError(errors)
-    data = {**data, "external_id": data.get("external_id") or None}
+    data = _with_ssn({**data, "external_id": data.get("external_id") or None})
     patient = Patient.objects.create(**data)
-    audit_record(actor=actor, action="patient.create", obj=patient)
+    # The audit trail says that an SSN was recorded, never which.
+    audit_record(
+        actor=actor,
+        action="patient.create",
+        obj=patient,
+        changes={"ssn": "recorded"} if data["ssn"] else {},
+    )
     return patient
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from mso.accounts import policy
@@ -202,6 +203,7 @@ def provider_list(request):
     )
 
 
+@sensitive_post_parameters("ssn")
 @require(Action.PATIENT_VIEW)
 def patient_list(request):
     query = request.GET.get("q", "").strip()

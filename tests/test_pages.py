@@ -205,3 +205,15 @@ def test_handoff_signs_mso_user_into_practice_host(world, client_for):
 def test_staff_cannot_open_unassigned_practice(world, client_for):
     response = client_for(world.staff, None).post(f"/practices/{world.b.pk}/open/")
     assert response.status_code == 404
+
+
+# Portal pages about one practice (the path needs its id).
+PORTAL_PRACTICE_PAGES = {"/practices/{pk}/bank-account/": {"mso_admin"}}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", sorted(PORTAL_PRACTICE_PAGES))
+def test_portal_practice_page_matrix(world, client_for, role, path):
+    response = client_for(_user(world, role), None).get(path.format(pk=world.a.pk))
+    expected = 200 if role in PORTAL_PRACTICE_PAGES[path] else 403
+    assert response.status_code == expected, (role, path)

@@ -16,6 +16,8 @@ class Action(StrEnum):
     PORTAL_ACCESS = "portal.access"
     PRACTICE_LIST = "practice.list"
     PRACTICE_ONBOARD = "practice.onboard"
+    # The practice's bank account for ACH fee collection (encrypted; shown masked).
+    PRACTICE_BANK_MANAGE = "practice.bank_manage"
     USER_LIST = "user.list"
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
@@ -58,6 +60,7 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.PORTAL_ACCESS: (MSO_ROLES, None),
     Action.PRACTICE_LIST: (MSO_ROLES, None),
     Action.PRACTICE_ONBOARD: (frozenset({Role.MSO_ADMIN}), None),
+    Action.PRACTICE_BANK_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
     Action.USER_LIST: (frozenset({Role.MSO_ADMIN}), None),
     Action.AUDIT_VIEW: (frozenset({Role.MSO_ADMIN}), None),
     Action.USER_MANAGE: (frozenset({Role.MSO_ADMIN}), None),

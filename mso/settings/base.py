@@ -290,3 +290,13 @@ X12_RECEIVER = {
 }
 # ISA15: T while testing with the clearinghouse, P in production.
 X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")
+
+# --- Field encryption at rest (mso/crypto; docs/security-encryption.md) -------------------
+# Keys never live in the database. MSO_FIELD_KEYS: comma-separated Fernet keys, newest
+# first (older keys still decrypt until `manage.py rotate_field_keys` has run);
+# MSO_FIELD_HASH_KEY: the HMAC key of lookup hashes. Or MSO_FIELD_KEYS_FILE: a JSON file
+# {"keys": [...], "hash_key": "..."} (e.g. a mounted secret). No default here: local.py and
+# test.py supply development keys, production.py refuses to start without them.
+MSO_FIELD_KEYS = env.list("MSO_FIELD_KEYS", default=[])
+MSO_FIELD_HASH_KEY = env("MSO_FIELD_HASH_KEY", default="")
+MSO_FIELD_KEYS_FILE = env("MSO_FIELD_KEYS_FILE", default="")

@@ -22,3 +22,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Field encryption (mso/crypto) -------------------------------------------------------
+# No development default in production: missing or malformed keys stop the process here.
+from mso.crypto.keys import require_configured_keys  # noqa: E402
+
+require_configured_keys(
+    keys=MSO_FIELD_KEYS,  # noqa: F405
+    hash_key=MSO_FIELD_HASH_KEY,  # noqa: F405
+    key_file=MSO_FIELD_KEYS_FILE,  # noqa: F405
+)

@@ -19,3 +19,11 @@ CELERY_TASK_DEFAULT_QUEUE = "mso-test"
 # Threads in tests (live server, Celery worker) must not keep connections that would stop
 # the test database from being dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# --- Field encryption (mso/crypto) -------------------------------------------------------
+# Tests only: fixed keys derived from labels, so runs are reproducible.
+from mso.crypto.keys import derived_test_key  # noqa: E402
+
+MSO_FIELD_KEYS = [derived_test_key("field-key-1")]
+MSO_FIELD_HASH_KEY = derived_test_key("hash-key")
+MSO_FIELD_KEYS_FILE = ""

@@ -77,3 +77,25 @@ class OwnerForm(forms.Form):
 OwnerFormSet = formset_factory(
     OwnerForm, extra=1, min_num=1, validate_min=True, max_num=20, validate_max=True
 )
+
+
+class BankAccountForm(forms.Form):
+    """The practice's account for ACH fee collection. The account number is never rendered
+    back: changing any detail means entering it again."""
+
+    holder = forms.CharField(label="Account holder", max_length=22)
+    routing_number = forms.CharField(label="ABA routing number", max_length=11)
+    account_type = forms.ChoiceField(
+        label="Account type", choices=[("checking", "Checking"), ("savings", "Savings")]
+    )
+    account_number = forms.CharField(
+        label="Account number",
+        max_length=20,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted; shown as ****1234.",
+    )
+
+    def to_input(self):
+        from .banking import BankAccountInput
+
+        return BankAccountInput(**self.cleaned_data)

@@ -5,7 +5,9 @@ from decimal import Decimal
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from mso.crypto.fields import EncryptedTextField
 from mso.geo import STATE_CHOICES
+from mso.identifiers import account_masked
 
 from .choices import PracticeKind, PracticeStatus
 
@@ -40,6 +42,14 @@ class Practice(TenantMixin):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # The account the MSO debits its fees from by ACH (mso/tenancy/banking.py). The account
+    # number is encrypted at rest and shown masked; the routing number identifies the bank.
+    bank_account_holder = models.CharField(max_length=22, blank=True)
+    bank_routing_number = models.CharField("ABA routing number", max_length=9, blank=True)
+    bank_account_type = models.CharField(
+        max_length=8, choices=[("checking", "Checking"), ("savings", "Savings")], blank=True
+    )
+    bank_account_number = EncryptedTextField("account number", mask=account_masked)
 
     objects = PracticeQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from mso.accounts import policy
@@ -13,10 +14,12 @@ from mso.accounts.decorators import require
 from mso.accounts.models import User
 from mso.accounts.policy import Action
 from mso.errors import FieldErrors
+from mso.forms import apply_errors
 
+from .banking import practice_bank_account_set
 from .choices import PracticeStatus
 from .exceptions import OnboardingError
-from .forms import OwnerFormSet, PracticeDetailsForm
+from .forms import BankAccountForm, OwnerFormSet, PracticeDetailsForm
 from .selectors import practice_list
 from .services import practice_onboard
 from .urls import practice_url
@@ -133,8 +136,31 @@ def practice_detail(request, pk):
             "members": members,
             "practice_home_url": practice_url(request, practice),
             "can_open": policy.can(request.user, Action.PRACTICE_VIEW, practice),
+            "can_manage_bank": policy.can(request.user, Action.PRACTICE_BANK_MANAGE),
         },
     )
+
+
+@sensitive_post_parameters("account_number", "routing_number")
+@require(Action.PRACTICE_BANK_MANAGE)
+def practice_bank_account(request, pk):
+    """The practice's bank account for ACH fee collection (MSO admins)."""
+    practice = get_object_or_404(practice_list(user=request.user).practices(), pk=pk)
+    initial = {
+        "holder": practice.bank_account_holder,
+        "routing_number": practice.bank_routing_number,
+        "account_type": practice.bank_account_type or "checking",
+    }
+    form = BankAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice_bank_account_set(actor=request.user, practice=practice, data=form.to_input())
+        except FieldErrors as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(request, f"Bank account of {practice.name} saved.")
+            return redirect("practice-detail", pk=practice.pk)
+    return render(request, "tenancy/bank_account.html", {"practice": practice, "form": form})
 
 
 @require_POST

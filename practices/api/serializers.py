@@ -63,8 +63,37 @@ class CoverageSerializer(serializers.ModelSerializer):
         ]
 
 
+class PatientListSerializer(serializers.ModelSerializer):
+    """What a list needs to find a patient (minimum necessary): no coverage, no SSN."""
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "external_id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "city",
+            "state",
+        ]
+
+
 class PatientSerializer(serializers.ModelSerializer):
+    """One patient (audited read). The SSN can be written, and is only ever read masked."""
+
     coverages = CoverageSerializer(many=True, read_only=True)
+    ssn = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=11,
+        help_text="Optional, 9 digits. Write-only: responses carry `ssn_masked`.",
+    )
+    ssn_masked = serializers.SerializerMethodField(help_text="e.g. ***-**-1234, or empty.")
 
     class Meta:
         model = Patient
@@ -83,8 +112,13 @@ class PatientSerializer(serializers.ModelSerializer):
             "state",
             "zip_code",
             "phone",
+            "ssn",
+            "ssn_masked",
             "coverages",
         ]
+
+    def get_ssn_masked(self, patient) -> str:
+        return patient.ssn.masked if patient.ssn else ""
 
 
 class PayerEnrollmentSerializer(serializers.ModelSerializer):

@@ -1,3 +1,5 @@
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -10,6 +12,7 @@ from practices import services
 from practices.api.serializers import (
     CoverageSerializer,
     LocationSerializer,
+    PatientListSerializer,
     PatientSerializer,
     PayerEnrollmentSerializer,
     PayerSerializer,
@@ -73,13 +76,14 @@ class ProviderListApi(generics.ListAPIView):
         return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
 
 
+@method_decorator(sensitive_post_parameters("ssn"), name="dispatch")
 class PatientListApi(generics.ListAPIView):
     """Patients of the practice. Listing returns the identifying minimum; the detail endpoint
     (audited) returns coverage."""
 
-    serializer_class = PatientSerializer
+    serializer_class = PatientListSerializer
     policy_actions = {"GET": Action.PATIENT_VIEW, "POST": Action.PATIENT_MANAGE}
-    queryset = Patient.objects.prefetch_related("coverages__payer")
+    queryset = Patient.objects.all()
     filterset_fields = ["external_id", "mrn"]
     search_fields = ["last_name", "first_name", "mrn"]
 
