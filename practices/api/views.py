@@ -4,6 +4,7 @@ from rest_framework.response import Response
 
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
+from mso.audit.api import AuditedListMixin
 from mso.audit.services import audit_read
 from mso.reference.models import Payer
 from practices import services
@@ -73,7 +74,7 @@ class ProviderListApi(generics.ListAPIView):
         return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
 
 
-class PatientListApi(generics.ListAPIView):
+class PatientListApi(AuditedListMixin, generics.ListAPIView):
     """Patients of the practice. Listing returns the identifying minimum; the detail endpoint
     (audited) returns coverage."""
 
