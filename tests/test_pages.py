@@ -12,6 +12,8 @@ PORTAL_PAGES = [
     "/practices/new/",
     "/users/",
     "/audit/",
+    "/emergency/",
+    "/emergency/review/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -32,6 +34,7 @@ PRACTICE_PAGES = [
     "/dashboard/",
     "/statements/",
     "/invoices/",
+    "/emergency/",
 ]
 _BILLING_VIEW = {
     "/encounters/",
@@ -55,11 +58,13 @@ PORTAL_ALLOWED = {
         "/practices/new/",
         "/users/",
         "/audit/",
+        "/emergency/",
+        "/emergency/review/",
         *_CONTRACTS,
     },
-    "mso_staff": {"/", "/dashboard/", "/practices/", *_CONTRACTS},
+    "mso_staff": {"/", "/dashboard/", "/practices/", "/emergency/", *_CONTRACTS},
 }
-_BASE = {"/", "/locations/", "/members/"}
+_BASE = {"/", "/locations/", "/members/", "/emergency/"}
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,

@@ -46,7 +46,6 @@ PATIENT_READ_URLS: frozenset[str] = frozenset(
         "claim-list",
         "claim-detail",
         "batch-download",
-        "remittance-list",
         "denial-list",
         "denial-detail",
         "denial-action",  # the appeal letter PDF
@@ -95,6 +94,8 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "claim-action",
         "batch-list",  # file metadata: payer, counts, totals
         "acknowledgement-list",
+        # remittance totals; unmatched payments have no known patient (their ids are recorded)
+        "remittance-list",
         "emergency-access",
         "emergency-end",
         # MSO portal

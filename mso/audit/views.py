@@ -95,7 +95,7 @@ def _csv_row(event) -> list[str]:
 def audit_export(request):
     """The filtered events as CSV, streamed; the export is recorded first."""
     form, events, patient_ids = _search(request)
-    audit_record(
+    export = audit_record(
         actor=request.user,
         action="audit.export",
         practice=form.cleaned_data.get("practice") if form.is_bound and form.is_valid() else None,
@@ -103,6 +103,7 @@ def audit_export(request):
         patient_ids=patient_ids,
     )
     writer = csv.writer(_Echo())
+    events = events.exclude(pk=export.pk)
     rows = (writer.writerow(_csv_row(e)) for e in events.iterator(chunk_size=2000))
     response = StreamingHttpResponse(
         (r for chunk in ([writer.writerow(CSV_COLUMNS)], rows) for r in chunk),
