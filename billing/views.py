@@ -60,7 +60,7 @@ from mso.accounts import policy
 from mso.accounts.decorators import require
 from mso.accounts.models import User
 from mso.accounts.policy import Action
-from mso.audit.services import audit_read
+from mso.audit.services import audit_read, audit_read_list
 from mso.errors import FieldErrors
 from mso.forms import apply_errors
 from practices.models import Patient
@@ -78,6 +78,7 @@ def encounter_list(request):
         .order_by("-date_of_service", "-id")
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    audit_read_list(actor=request.user, objects=page)
     return render(
         request,
         "billing/encounters.html",
@@ -190,8 +191,9 @@ def coding_query_decide(request, pk):
 def coding_query_list(request):
     queries = CodingQuery.objects.select_related(
         "encounter__patient", "raised_by", "decided_by"
-    ).order_by("status", "-created_at")
-    return render(request, "billing/coding_queries.html", {"queries": queries[:200]})
+    ).order_by("status", "-created_at")[:200]
+    audit_read_list(actor=request.user, objects=queries)
+    return render(request, "billing/coding_queries.html", {"queries": queries})
 
 
 @require_POST
@@ -224,6 +226,7 @@ def claim_list(request):
     )
     titles = {edit_code: title for edit_code, title, *_ in EDITS}
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    audit_read_list(actor=request.user, objects=page)
     return render(
         request,
         "billing/claims.html",
@@ -315,7 +318,9 @@ def batch_list(request):
 
 @require(Action.CLAIM_VIEW)
 def batch_download(request, pk):
-    return batch_file_response(get_object_or_404(ClaimBatchFile, pk=pk))
+    batch = get_object_or_404(ClaimBatchFile, pk=pk)
+    audit_read(actor=request.user, obj=batch)
+    return batch_file_response(batch)
 
 
 @require(Action.CLAIM_VIEW)
@@ -382,6 +387,7 @@ def remittance_list(request):
         .select_related("remittance")
         .order_by("-remittance__posted_at")[:100]
     )
+    audit_read_list(actor=request.user, objects=unmatched)
     return render(
         request,
         "billing/remittances.html",
@@ -399,6 +405,7 @@ def denial_list(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "reason", "payer")}
     cases = denial_queue(**filters)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    audit_read_list(actor=request.user, objects=page)
     return render(
         request,
         "billing/denials.html",
@@ -458,6 +465,7 @@ def denial_action(request, pk, action):
         messages.error(request, str(exc))
         return redirect("denial-detail", pk=pk)
     if action == "appeal":
+        audit_read(actor=request.user, obj=case)
         response = HttpResponse(
             appeal_letter_pdf(case, argument=text, author=request.user),
             content_type="application/pdf",
@@ -471,6 +479,11 @@ def denial_action(request, pk, action):
 @require(Action.CLAIM_VIEW)
 def dashboard(request):
     data = selectors_kpis.dashboard(timezone.localdate())
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[int(row.key) for row in data["patients"].rows],
+        object_type="billing.patient_aging",
+    )
     denials = denial_analytics()
     return render(
         request,
@@ -493,6 +506,8 @@ def statements(request):
         messages.info(request, "Statement run started.")
     runs = StatementRun.objects.all()[:20]
     latest = runs[0] if runs else None
+    statement_rows = list(latest.statements.select_related("patient")[:200]) if latest else []
+    audit_read_list(actor=request.user, objects=statement_rows)
     return render(
         request,
         "billing/statements.html",
@@ -501,7 +516,7 @@ def statements(request):
             "job": job,
             "can_run": _can(request, Action.CLAIM_MANAGE),
             "latest": latest,
-            "statements": latest.statements.select_related("patient")[:200] if latest else [],
+            "statements": statement_rows,
         },
     )
 
@@ -509,7 +524,7 @@ def statements(request):
 @require(Action.CLAIM_VIEW)
 def statement_pdf_download(request, pk):
     statement = get_object_or_404(Statement.objects.select_related("patient"), pk=pk)
-    audit_read(actor=request.user, obj=statement.patient)
+    audit_read(actor=request.user, obj=statement)
     response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.pdf"'
     return response

@@ -21,6 +21,7 @@ PORTAL_NAV = [
     ("State rules & costs", "rules-and-costs", "settings", Action.CONTRACT_VIEW),
     ("Users & roles", "user-list", "users", Action.USER_LIST),
     ("Audit log", "audit-list", "shield", Action.AUDIT_VIEW),
+    ("Emergency access", "emergency-access", "alert-circle", Action.PRACTICE_VIEW),
 ]
 PRACTICE_NAV = [
     ("Practice home", "home", "home", Action.PRACTICE_VIEW),
@@ -39,6 +40,7 @@ PRACTICE_NAV = [
     ("Locations", "location-list", "globe", Action.LOCATION_VIEW),
     ("Members", "member-list", "users", Action.MEMBERSHIP_VIEW),
     ("API tokens", "token-list", "key", Action.TOKEN_VIEW),
+    ("Emergency access", "emergency-access", "alert-circle", Action.PRACTICE_VIEW),
 ]
 
 

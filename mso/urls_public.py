@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from contracts import views as contracts
 from mso.accounts import views as accounts
+from mso.audit import urls as audit_urls
 from mso.tenancy import views as tenancy
 
 from .urls_common import common_patterns
@@ -40,5 +41,5 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf/", contracts.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/<str:status>/", contracts.invoice_status, name="invoice-status"),
     path("users/", accounts.user_list, name="user-list"),
-    path("audit/", accounts.audit_list, name="audit-list"),
+    *audit_urls.portal_patterns,
 ]

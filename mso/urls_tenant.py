@@ -5,6 +5,7 @@ from django.urls import include, path
 from billing import views as billing
 from contracts import views as contracts
 from mso.accounts import views as accounts
+from mso.audit import urls as audit_urls
 from practices import views as practices
 
 from .urls_common import common_patterns
@@ -46,4 +47,5 @@ urlpatterns = [
     path("denials/", billing.denial_list, name="denial-list"),
     path("denials/<int:pk>/", billing.denial_detail, name="denial-detail"),
     path("denials/<int:pk>/<str:action>/", billing.denial_action, name="denial-action"),
+    *audit_urls.emergency_patterns,
 ]

@@ -17,7 +17,7 @@ from mso.accounts.forms import InvitationForm, TokenForm
 from mso.accounts.models import User
 from mso.accounts.policy import Action
 from mso.accounts.selectors import membership_list, token_list
-from mso.audit.services import audit_read
+from mso.audit.services import audit_read, audit_read_list
 from mso.errors import FieldErrors
 from mso.forms import apply_errors
 from mso.identifiers import tin_masked
@@ -213,6 +213,7 @@ def patient_list(request):
     page = Paginator(patients.order_by("last_name", "first_name"), 50).get_page(
         request.GET.get("page")
     )
+    audit_read_list(actor=request.user, objects=page)
     return _create_page(
         request,
         form_class=PatientForm,

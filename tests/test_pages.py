@@ -14,6 +14,8 @@ PORTAL_PAGES = [
     "/audit/",
     "/finance/",
     "/accounts/security/",
+    "/emergency/",
+    "/emergency/review/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -35,6 +37,7 @@ PRACTICE_PAGES = [
     "/statements/",
     "/invoices/",
     "/accounts/security/",
+    "/emergency/",
 ]
 _BILLING_VIEW = {
     "/encounters/",
@@ -60,11 +63,20 @@ PORTAL_ALLOWED = {
         "/audit/",
         "/finance/",
         "/accounts/security/",
+        "/emergency/",
+        "/emergency/review/",
         *_CONTRACTS,
     },
-    "mso_staff": {"/", "/dashboard/", "/practices/", "/accounts/security/", *_CONTRACTS},
+    "mso_staff": {
+        "/",
+        "/dashboard/",
+        "/practices/",
+        "/accounts/security/",
+        "/emergency/",
+        *_CONTRACTS,
+    },
 }
-_BASE = {"/", "/locations/", "/members/", "/accounts/security/"}
+_BASE = {"/", "/locations/", "/members/", "/accounts/security/", "/emergency/"}
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,

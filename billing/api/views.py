@@ -35,6 +35,7 @@ from billing.uploads import upload_text
 from mso.accounts.models import User
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
+from mso.audit.api import AuditedDetailMixin, AuditedListMixin
 from mso.audit.services import audit_read
 from mso.jobs.api.serializers import JobSerializer
 
@@ -45,7 +46,7 @@ def _encounters():
     )
 
 
-class EncounterListApi(generics.ListAPIView):
+class EncounterListApi(AuditedListMixin, generics.ListAPIView):
     """Encounters (visits with their codes and charges). POST is charge capture: providers
     and the EHR's token only (CPOM)."""
 
@@ -102,7 +103,7 @@ class EncounterDetailApi(generics.RetrieveAPIView):
         return Response(s.EncounterSerializer(_encounters().get(pk=pk)).data)
 
 
-class CodingQueryListApi(generics.ListAPIView):
+class CodingQueryListApi(AuditedListMixin, generics.ListAPIView):
     """Coding queries. POST raises one (MSO coders, practice managers); a provider decides."""
 
     serializer_class = s.CodingQuerySerializer
@@ -143,7 +144,7 @@ class CodingQueryDecideApi(generics.GenericAPIView):
         return Response(s.CodingQuerySerializer(query).data)
 
 
-class ClaimListApi(generics.ListAPIView):
+class ClaimListApi(AuditedListMixin, generics.ListAPIView):
     serializer_class = s.ClaimSerializer
     policy_actions = {"GET": Action.CLAIM_VIEW, "POST": Action.CLAIM_MANAGE}
     filterset_fields = ["status", "payer", "frequency_code", "batch", "encounter"]
@@ -249,7 +250,7 @@ class BatchDetailApi(generics.RetrieveAPIView):
     queryset = ClaimBatchFile.objects.select_related("payer")
 
 
-class BatchFileApi(generics.GenericAPIView):
+class BatchFileApi(AuditedDetailMixin, generics.GenericAPIView):
     """The 837P file itself."""
 
     policy_actions = {"GET": Action.CLAIM_VIEW}
@@ -343,7 +344,7 @@ class RemittanceDetailApi(generics.RetrieveAPIView):
     queryset = Remittance.objects.all()
 
 
-class DenialListApi(generics.ListAPIView):
+class DenialListApi(AuditedListMixin, generics.ListAPIView):
     """Denied claims being worked (filter by status, payer)."""
 
     serializer_class = s.DenialSerializer
@@ -352,7 +353,7 @@ class DenialListApi(generics.ListAPIView):
     filterset_fields = ["status", "payer", "assigned_to", "whole_claim"]
 
 
-class DenialDetailApi(generics.RetrieveAPIView):
+class DenialDetailApi(AuditedDetailMixin, generics.RetrieveAPIView):
     """One denial. POST performs an action: assign, note, resubmit (frequency 7), appeal,
     write_off (request), approve or decline (the write-off; someone else than the requester)."""
 
@@ -402,7 +403,7 @@ class KpiApi(generics.GenericAPIView):
         )
 
 
-class PatientPaymentApi(generics.ListAPIView):
+class PatientPaymentApi(AuditedListMixin, generics.ListAPIView):
     """Patient payments and refunds. POST records one (refunds only up to the credit)."""
 
     serializer_class = s.PatientPaymentSerializer

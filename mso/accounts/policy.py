@@ -127,6 +127,19 @@ def role_in(user, practice) -> str | None:
     return _memberships(user).get(practice.pk)
 
 
+# Never given by break-glass emergency access (CPOM): clinical facts stay with providers.
+CLINICAL_ACTIONS = frozenset({Action.CLINICAL_DECIDE, Action.ENCOUNTER_CREATE})
+
+
+def _emergency_allows(user, action: Action, practice) -> bool:
+    """An active emergency grant acts as the mso_staff role on its practice, non-clinical."""
+    from mso.audit.emergency import active_grant_id
+
+    if action in CLINICAL_ACTIONS or Role.MSO_STAFF not in RULES[action][0]:
+        return False
+    return active_grant_id(user, practice) is not None
+
+
 def can(user, action: Action, practice=None, token=None) -> bool:
     roles, scope = RULES[action]
     if token is not None:
@@ -139,7 +152,9 @@ def can(user, action: Action, practice=None, token=None) -> bool:
     if practice is None:
         return bool(mso_roles(user) & roles)
     role = role_in(user, practice)
-    return role is not None and role in roles
+    if role is not None and role in roles:
+        return True
+    return _emergency_allows(user, action, practice)
 
 
 def grantable_roles(user, practice) -> list[str]:
@@ -150,9 +165,14 @@ def grantable_roles(user, practice) -> list[str]:
 
 def visible_practice_ids(user) -> set[int] | None:
     """Practices a user can list on the MSO portal; None means all of them."""
+    from mso.audit.emergency import active_grants
+
     if is_mso_admin(user):
         return None
-    return {pid for pid, role in _memberships(user).items() if role == Role.MSO_STAFF}
+    assigned = {pid for pid, role in _memberships(user).items() if role == Role.MSO_STAFF}
+    if not mso_roles(user):
+        return assigned
+    return assigned | set(active_grants(user).values_list("practice_id", flat=True))
 
 
 def forget(user) -> None:

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from mso.audit.models import AuditEvent
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
 from mso.forms import apply_errors
@@ -158,20 +157,4 @@ def user_list(request):
             "form": form,
             "invitation_url": invitation_url,
         },
-    )
-
-
-@require(Action.AUDIT_VIEW)
-def audit_list(request):
-    events = AuditEvent.objects.all()
-    filters = {
-        "actor_label__icontains": request.GET.get("actor", ""),
-        "action__startswith": request.GET.get("action", ""),
-        "practice_schema": request.GET.get("practice", ""),
-    }
-    for lookup, value in filters.items():
-        if value:
-            events = events.filter(**{lookup: value})
-    return render(
-        request, "accounts/audit_list.html", {"events": events[:200], "filters": request.GET}
     )

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
+from mso.audit.api import AuditedListMixin
 from mso.audit.services import audit_read
 from mso.reference.models import Payer
 from practices import services
@@ -77,7 +78,7 @@ class ProviderListApi(generics.ListAPIView):
 
 
 @method_decorator(sensitive_post_parameters("ssn"), name="dispatch")
-class PatientListApi(generics.ListAPIView):
+class PatientListApi(AuditedListMixin, generics.ListAPIView):
     """Patients of the practice. Listing returns the identifying minimum; the detail endpoint
     (audited) returns coverage."""
 
