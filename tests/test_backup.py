@@ -20,7 +20,7 @@ from billing.models import Claim, PatientPayment, Remittance
 from mso.accounts.choices import Role
 from mso.accounts.models import Membership
 from mso.audit.models import AuditEvent
-from mso.tenancy import backup
+from mso.tenancy import backup, pgtools
 from mso.tenancy.models import Domain, Practice
 from practices.models import Location, Patient
 from tests.conftest import signed_in_client
@@ -193,3 +193,9 @@ def _check_refusals(source: Practice, archive: Path, tmp_path: Path) -> None:
     # A slug in use is refused before anything is written.
     with pytest.raises(CommandError, match="exists already"):
         call_command("practice_restore", str(archive), "--slug", source.slug, stdout=StringIO())
+
+
+def test_pg_dump_matches_the_server_major_version():
+    """Embedded mode (pgserver, PostgreSQL 16) and Debian's client (15) pick the right one."""
+    program = pgtools.pg_program("pg_dump")
+    assert pgtools._major(program) == connection.pg_version // 10000

@@ -146,3 +146,25 @@ def _kill_and_recover(world, log: Path) -> None:
             assert moves.count() == CLAIMS
             assert job.result["claims"] == CLAIMS
             assert sorted(job.result["batches"]) == [b.pk for b in files]
+
+
+@pytest.mark.django_db
+def test_redelivered_statement_task_closes_a_job_whose_run_was_committed(world):
+    """The first attempt committed the run and died before marking the job: the redelivered
+    task makes no second run and finishes the job."""
+    from datetime import date
+
+    from billing.models import StatementRun
+    from billing.services.patient_billing import STATEMENT_JOB
+    from billing.tasks import statement_run_task
+    from mso.jobs.services import job_create, job_start
+
+    as_of = date(2024, 5, 31)
+    with in_schema(world.a):
+        job = job_create(kind=STATEMENT_JOB, actor=world.admin, params={"as_of": str(as_of)})
+        job_start(job_id=job.pk)
+        run = StatementRun.objects.create(as_of=as_of, created_by=world.admin, job_id=job.pk)
+        statement_run_task.apply(args=[str(job.pk)], throw=True)
+        assert StatementRun.objects.filter(as_of=as_of).count() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result == {"run": run.pk}
