@@ -21,6 +21,11 @@ BATCH_JOB = "billing.claim_batch_build"
 MAX_CLAIMS_PER_FILE = 1000
 
 
+def claims_per_file() -> int:
+    """Clearinghouses cap the claims in one interchange; X12_MAX_CLAIMS_PER_FILE overrides."""
+    return getattr(settings, "X12_MAX_CLAIMS_PER_FILE", MAX_CLAIMS_PER_FILE)
+
+
 def _next_control_numbers() -> cd.ControlNumbers:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -32,15 +37,15 @@ def _next_control_numbers() -> cd.ControlNumbers:
 
 
 @transaction.atomic
-def _batch_one(*, payer_id: int, actor) -> ClaimBatchFile | None:
-    """One file for up to MAX_CLAIMS_PER_FILE ready claims of a payer. All in one transaction:
+def _batch_one(*, payer_id: int, actor, job_id=None) -> ClaimBatchFile | None:
+    """One file for up to claims_per_file() ready claims of a payer. All in one transaction:
     a crash leaves the claims ready and no file; rows locked by a concurrent run are skipped,
     so no claim can land in two batches."""
     ids = list(
         Claim.objects.select_for_update(skip_locked=True)
         .filter(status=ClaimStatus.READY, payer_id=payer_id)
         .order_by("pk")
-        .values_list("pk", flat=True)[:MAX_CLAIMS_PER_FILE]
+        .values_list("pk", flat=True)[: claims_per_file()]
     )
     if not ids:
         return None
@@ -67,6 +72,7 @@ def _batch_one(*, payer_id: int, actor) -> ClaimBatchFile | None:
         claim_count=len(claims),
         total_charge=sum((c.total_charge for c in claims), start=0),
         file_name=f"837P_{connection.schema_name}_{payer.payer_id}_{control.interchange:09d}.txt",
+        job_id=job_id,
     )
     Claim.objects.filter(pk__in=ids).update(
         batch=batch, status=ClaimStatus.BATCHED, status_reason="", status_changed_at=timezone.now()
@@ -91,23 +97,26 @@ def _batch_one(*, payer_id: int, actor) -> ClaimBatchFile | None:
 
 
 def batch_build_all(*, actor=None, job_id=None) -> list[ClaimBatchFile]:
-    """Batch every ready claim of the current practice. Safe to run again at any time."""
-    payer_ids = sorted(
-        set(Claim.objects.filter(status=ClaimStatus.READY).values_list("payer_id", flat=True))
-    )
+    """Batch every ready claim of the current practice. Safe to run again at any time, and
+    after a crash: each file commits alone, so a rerun (a redelivered task) batches only the
+    claims still ready, and the job's result counts the files of every attempt."""
+    ready = Claim.objects.filter(status=ClaimStatus.READY)
+    payer_ids = sorted(set(ready.values_list("payer_id", flat=True)))
+    total = ready.count()
     if job_id:
         job_start(job_id=job_id)
     batches: list[ClaimBatchFile] = []
     try:
-        for index, payer_id in enumerate(payer_ids):
-            while (batch := _batch_one(payer_id=payer_id, actor=actor)) is not None:
+        for payer_id in payer_ids:
+            while (batch := _batch_one(payer_id=payer_id, actor=actor, job_id=job_id)) is not None:
                 batches.append(batch)
-            if job_id:
-                job_progress(
-                    job_id=job_id,
-                    percent=int(100 * (index + 1) / len(payer_ids)),
-                    message=f"{len(batches)} file(s) written",
-                )
+                if job_id:
+                    done = sum(b.claim_count for b in batches)
+                    job_progress(
+                        job_id=job_id,
+                        percent=int(100 * done / max(total, 1)),
+                        message=f"{len(batches)} file(s) written",
+                    )
     except Exception as exc:
         if job_id:
             job_fail(
@@ -118,12 +127,14 @@ def batch_build_all(*, actor=None, job_id=None) -> list[ClaimBatchFile]:
             )
         raise
     if job_id:
+        # Files an earlier, interrupted attempt of this job committed count too.
+        written = list(ClaimBatchFile.objects.filter(job_id=job_id).order_by("pk"))
         job_succeed(
             job_id=job_id,
-            message=_summary_text(batches),
+            message=_summary_text(written),
             result={
-                "batches": [b.pk for b in batches],
-                "claims": sum(b.claim_count for b in batches),
+                "batches": [b.pk for b in written],
+                "claims": sum(b.claim_count for b in written),
             },
         )
     return batches

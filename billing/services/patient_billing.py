@@ -106,6 +106,14 @@ def statement_run(*, actor, as_of: date, job_id=None) -> StatementRun:
     same date again returns the existing run."""
     existing = StatementRun.objects.filter(as_of=as_of).first()
     if existing is not None:
+        if job_id:
+            # A redelivered task whose first attempt committed the run but died before
+            # closing the job: close it now instead of leaving it "running" forever.
+            job_succeed(
+                job_id=job_id,
+                message=f"{existing.statement_count} statements, ${existing.total_due} due.",
+                result={"run": existing.pk},
+            )
         return existing
     if job_id:
         job_start(job_id=job_id)
