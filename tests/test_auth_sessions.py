@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -131,6 +132,9 @@ def _production_settings(**env):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mso.settings.production",
         "DJANGO_SECRET_KEY": "x" * 50,
+        # Production refuses to start without field-encryption keys (tests/test_encryption_keys).
+        "MSO_FIELD_KEYS": Fernet.generate_key().decode(),
+        "MSO_FIELD_HASH_KEY": Fernet.generate_key().decode(),
         **env,
     }
     result = subprocess.run(

@@ -98,6 +98,14 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "remittance-list",
         "emergency-access",
         "emergency-end",
+        # signing in and account security (MFA, password reset)
+        "account-security",
+        "mfa-enrol",
+        "mfa-verify",
+        "password-reset",
+        "password-reset-done",
+        "password_reset_confirm",
+        "password-reset-complete",
         # MSO portal
         "portfolio-dashboard",  # practice totals
         "practice-list",
@@ -106,6 +114,8 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "practice-detail",
         "practice-open",
         "agreement-list",
+        "finance-dashboard",  # MSO fee revenue per practice
+        "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",
         "fee-run-detail",

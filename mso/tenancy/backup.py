@@ -64,6 +64,7 @@ PUBLIC_ROWS: dict[str, str | None] = {
     "contracts.agreement": "the MSO's contract with the source PC (whole-database backup)",
     "contracts.costentry": "MSO cost records of the source PC (whole-database backup)",
     "contracts.invoice": "MSO invoices to the source PC; copying them would bill twice",
+    "audit.emergencygrant": "break-glass grants are reviewed in the source's audit trail",
 }
 # Practice columns that identify the source; the restored practice gets its own.
 PRACTICE_IDENTITY = ("id", "slug", "schema_name", "name", "status", "created_at", "ready_at")
