@@ -249,3 +249,5 @@ X12_RECEIVER = {
 }
 # ISA15: T while testing with the clearinghouse, P in production.
 X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")
+
+MSO_MAX_UPLOAD_BYTES = env.int("MSO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)  # X12 uploads
