@@ -18,6 +18,7 @@ from mso.forms import apply_errors
 from mso.tenancy.context import request_practice
 
 from . import policy, services
+from .choices import MSO_ROLES
 from .decorators import require
 from .forms import HostAuthenticationForm, InvitationAcceptForm, InvitationForm
 from .models import UserSession
@@ -90,10 +91,19 @@ def _belongs_here(request, user) -> bool:
     return policy.can(user, Action.PRACTICE_VIEW, practice)
 
 
+def _invited_here(request, invitation) -> bool:
+    """An invitation opens only on the host its link names (api.views.invitation_link): the
+    portal for MSO roles, else the invited practice's own host."""
+    practice = request_practice(request)
+    if invitation.practice.kind == "mso" or invitation.role in MSO_ROLES:
+        return practice is None
+    return practice is not None and practice.pk == invitation.practice_id
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, secret):
     invitation = services.invitation_find(secret=secret)
-    if invitation is None:
+    if invitation is None or not _invited_here(request, invitation):
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -300,3 +300,5 @@ X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")
 MSO_FIELD_KEYS = env.list("MSO_FIELD_KEYS", default=[])
 MSO_FIELD_HASH_KEY = env("MSO_FIELD_HASH_KEY", default="")
 MSO_FIELD_KEYS_FILE = env("MSO_FIELD_KEYS_FILE", default="")
+
+MSO_MAX_UPLOAD_BYTES = env.int("MSO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)  # X12 uploads

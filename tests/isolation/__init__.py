@@ -1,0 +1,1 @@
+"""Cross-practice isolation matrix: route discovery, practice A's objects, the registry."""

@@ -1,0 +1,258 @@
+"""Practice A's objects, made on demand through the real services (each test builds only what
+its route needs, inside the test's rolled-back transaction)."""
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from billing.era_builder import claim_outcome, era_text
+from billing.models import DenialCase, Statement
+from billing.services import acks, batches, coding, patient_billing
+from billing.services.remittances import era_post
+from mso.accounts.services import handoff_create, invitation_create, token_create
+from mso.jobs.services import job_create
+from tests.billing.ackfiles import ack_999
+from tests.billing.conftest import encounter_body, make_clinic
+from tests.billing.test_remittances import _submitted_claim
+
+TRACE = "ISOTRACE77"
+PAYER_CLAIM_NUMBER = "ISO-PCN-4411"
+PAID_TRACE = "ISOPAID55"
+TOKEN_NAME = "alpha-iso-token"
+
+
+class PracticeAData:
+    """Lazily built objects of practice A. `markers` collects the values that identify them:
+    none may appear in an answer given to practice B's credentials."""
+
+    def __init__(self, world):
+        self.world = world
+        self.markers: set[str] = {"@alpha.test", "Alpha Medical Group"}
+
+    def _in_a(self, build):
+        """Run a build in A's schema; builds nest (a claim needs the clinic first)."""
+        if connection.schema_name == self.world.a.schema_name:
+            return build()
+        with schema_context(self.world.a.schema_name):
+            connection.tenant = self.world.a
+            try:
+                return build()
+            finally:
+                connection.set_schema_to_public()
+
+    @cached_property
+    def clinic(self):
+        clinic = self._in_a(lambda: make_clinic(self.world))
+        self.markers |= {"Testcase", "MEM123456", "T0001", "Billing Test Clinic"}
+        return clinic
+
+    @cached_property
+    def claim(self):
+        claim = self._in_a(lambda: _submitted_claim(self.world, self.clinic))
+        self.markers |= {claim.patient_control_number, f"{claim.total_charge:.2f}"}
+        return claim
+
+    @cached_property
+    def patient(self):
+        return self.clinic.patient
+
+    def encounter_body(self) -> dict:
+        return encounter_body(self.clinic, external_id="ISO-EHR-1")
+
+    @property
+    def remittance_content(self) -> str:
+        """A's remittance file (payee: A's group NPI), as another upload would carry it."""
+        self.remittance  # noqa: B018 - made when the remittance is posted
+        return self._remittance_content
+
+    @cached_property
+    def ack_content(self) -> str:
+        return ack_999(self.batch.group_control_number)
+
+    @cached_property
+    def invitation_secret(self) -> str:
+        self.markers.add("iso-invitee-a@nowhere.test")
+        _, secret = invitation_create(
+            actor=self.world.manager_a,
+            email="iso-invitee-a@nowhere.test",
+            practice=self.world.a,
+            role="provider",
+        )
+        return secret
+
+    @cached_property
+    def handoff_secret(self) -> str:
+        return handoff_create(user=self.world.staff, practice=self.world.a)
+
+    @cached_property
+    def encounter(self):
+        return self.claim.encounter
+
+    @cached_property
+    def batch(self):
+        claim = self.claim
+        (batch,) = self._in_a(lambda: batches.batch_build_all(actor=None))
+        self.markers |= {batch.file_name, f"ISA*00*{' ' * 10}*00"}
+        assert self._in_a(lambda: batch.claims.filter(pk=claim.pk).exists())
+        return batch
+
+    @cached_property
+    def remittance(self):
+        """The claim denied (CARC 50), which opens a denial case."""
+        batch = self.batch
+
+        def post():
+            content = era_text(
+                payer=self.clinic.payer,
+                trace_number=TRACE,
+                payment_date=timezone.localdate(),
+                claims=[
+                    claim_outcome(
+                        batch.claims.get(), "denied:50", payer_claim_number=PAYER_CLAIM_NUMBER
+                    )
+                ],
+            )
+            self._remittance_content = content
+            return era_post(actor=self.world.staff, file_name="iso.835", content=content)[0]
+
+        remittance = self._in_a(post)
+        self.markers |= {TRACE, PAYER_CLAIM_NUMBER}
+        return remittance
+
+    @cached_property
+    def denial(self):
+        self.remittance  # noqa: B018 - the remittance opens the case
+        return self._in_a(lambda: DenialCase.objects.get())
+
+    @cached_property
+    def acknowledgement(self):
+        content = self.ack_content
+        return self._in_a(
+            lambda: acks.ack_apply(
+                actor=self.world.staff, file_name="iso-ack.999", content=content
+            )[0]
+        )
+
+    @cached_property
+    def coding_query(self):
+        encounter = self.encounter
+        self.markers.add("Isolation probe question")
+        return self._in_a(
+            lambda: coding.coding_query_raise(
+                actor=self.world.staff,
+                encounter=encounter,
+                question="Isolation probe question",
+                proposed_diagnosis_codes=["E11.65"],
+            )
+        )
+
+    @cached_property
+    def patient_payment(self):
+        patient = self.clinic.patient
+        self.markers.add("7.31")
+        return self._in_a(
+            lambda: patient_billing.patient_payment_record(
+                actor=self.world.staff,
+                patient=patient,
+                amount=Decimal("7.31"),
+                kind="payment",
+                received_on=timezone.localdate(),
+            )
+        )
+
+    @cached_property
+    def paid_claim(self):
+        """A second claim, paid with a patient share, so that A's patient owes money."""
+
+        def post():
+            claim = _submitted_claim(self.world, self.clinic, days_ago=9)
+            batches.batch_build_all(actor=None)
+            claim.refresh_from_db()
+            content = era_text(
+                payer=self.clinic.payer,
+                trace_number=PAID_TRACE,
+                payment_date=timezone.localdate(),
+                claims=[claim_outcome(claim, "paid", payer_claim_number="ISO-PAID-1")],
+            )
+            era_post(actor=self.world.staff, file_name="iso-paid.835", content=content)
+            return claim
+
+        claim = self._in_a(post)
+        self.markers |= {PAID_TRACE, "ISO-PAID-1", claim.patient_control_number}
+        return claim
+
+    @cached_property
+    def statement(self):
+        self.paid_claim  # noqa: B018 - the patient share is what the statement asks for
+
+        def run():
+            patient_billing.statement_run(actor=self.world.staff, as_of=timezone.localdate())
+            return Statement.objects.select_related("patient").get()
+
+        return self._in_a(run)
+
+    @cached_property
+    def job(self):
+        self.markers.add("alpha-iso-job")
+        return job_create(kind="alpha-iso-job", actor=self.world.manager_a, practice=self.world.a)
+
+    @cached_property
+    def token(self):
+        self.markers.add(TOKEN_NAME)
+        token, _ = token_create(
+            actor=self.world.manager_a,
+            practice=self.world.a,
+            user=self.world.integrator_a,
+            name=TOKEN_NAME,
+            scopes=["practice:read"],
+        )
+        return token
+
+    @cached_property
+    def membership(self):
+        return self.world.provider_a.memberships.get(practice=self.world.a)
+
+    @cached_property
+    def location(self):
+        return self.clinic.location
+
+    @cached_property
+    def invoice(self):
+        """An MSA fee invoice for A (fixed fee), issued by a fee run."""
+        from contracts.models import Invoice
+        from contracts.services import agreement_create, fee_run_approve, fee_run_execute
+
+        agreement_create(
+            actor=self.world.admin,
+            practice=self.world.a,
+            data={
+                "effective_date": date(2025, 1, 1),
+                "term_months": 36,
+                "auto_renew": True,
+                "fee_model": "fixed",
+                "fixed_amount": Decimal("9876.54"),
+                "fmv_valuer": "Valuer LLC",
+                "fmv_opinion_date": date(2025, 1, 1),
+                "fmv_annual_low": Decimal("100000"),
+                "fmv_annual_high": Decimal("150000"),
+                "fmv_expires_on": date(2030, 1, 1),
+                "services": ["revenue_cycle"],
+            },
+        )
+        run = fee_run_execute(actor=self.world.admin, period=timezone.localdate().replace(day=1))
+        fee_run_approve(actor=self.world.admin, run=run)
+        invoice = Invoice.objects.get(practice=self.world.a)
+        self.markers |= {invoice.number, "9,876.54", "9876.54"}
+        return invoice
+
+    @cached_property
+    def fee_run(self):
+        return self.invoice.calculation.run
+
+    @cached_property
+    def fee_calculation(self):
+        return self.invoice.calculation
