@@ -1,11 +1,13 @@
 """Denial work queue and analytics reads."""
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from billing.choices import DENIAL_OPEN_STATUSES
 from billing.models import DenialCase
 from billing.x12.carc import carc_text
+from mso.accounts.choices import Role
+from mso.accounts.models import User
 
 
 def denial_queryset() -> QuerySet[DenialCase]:
@@ -58,3 +60,20 @@ def denial_analytics() -> dict:
         "by_payer": by_payer,
         "trend": trend,
     }
+
+
+def denial_assignees(practice) -> QuerySet:
+    """Who may be given this practice's denials: MSO admins, and the MSO staff and practice
+    managers of this practice only (never another practice's people)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(memberships__role=Role.MSO_ADMIN)
+            | Q(
+                memberships__practice=practice,
+                memberships__role__in=[Role.MSO_STAFF, Role.PRACTICE_MANAGER],
+            )
+        )
+        .distinct()
+        .order_by("email")
+    )

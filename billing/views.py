@@ -43,7 +43,12 @@ from billing.models import (
 from billing.scrubber import EDITS
 from billing.selectors import claim_queryset
 from billing.selectors_ar import patient_balances
-from billing.selectors_denials import denial_analytics, denial_queryset, denial_queue
+from billing.selectors_denials import (
+    denial_analytics,
+    denial_assignees,
+    denial_queryset,
+    denial_queue,
+)
 from billing.services import (
     acks,
     batches,
@@ -433,11 +438,7 @@ def denial_detail(request, pk):
             "note_form": DenialNoteForm(),
             "appeal_form": AppealForm(),
             "write_off_form": WriteOffForm(),
-            "assignees": User.objects.filter(
-                memberships__role__in=["mso_admin", "mso_staff", "practice_manager"]
-            )
-            .distinct()
-            .order_by("email"),
+            "assignees": denial_assignees(request.tenant),
             "reasons": [(code, carc_text(code)) for code in case.reason_codes],
             "remarks": [(code, rarc_text(code)) for code in case.remark_codes],
         },

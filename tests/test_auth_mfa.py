@@ -263,3 +263,16 @@ def test_totp_core_accepts_drift_and_refuses_used_steps():
         is None
     )
     assert totp.matching_step(secret, "12345", timestamp=now, after_step=0) is None
+
+
+def test_totp_secret_is_encrypted_at_rest(world):
+    from django.db import connection
+
+    user = User.objects.create_user(email="totp-at-rest@mso.test", password="x-Long-enough-9")
+    secret = _enrolled(user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM accounts_totpdevice WHERE user_id = %s", [user.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("enc1:") and secret not in stored
+    device = TotpDevice.objects.get(user=user)
+    assert device.secret.reveal() == secret and secret not in repr(device.secret)

@@ -8,7 +8,6 @@ from billing.choices import DENIAL_OPEN_STATUSES, DenialStatus
 from billing.exceptions import BillingError
 from billing.models import DenialCase, DenialNote
 from mso.accounts import policy
-from mso.accounts.choices import MSO_ROLES
 from mso.audit.services import audit_record
 from mso.tenancy.context import current_practice
 
@@ -29,11 +28,14 @@ def _note(case, actor, text: str) -> None:
 @transaction.atomic
 def denial_assign(*, actor, case: DenialCase, assignee) -> DenialCase:
     case = _open(case)
-    if assignee is not None and not (
-        policy.mso_roles(assignee) & MSO_ROLES
-        or policy.can(assignee, policy.Action.CLAIM_MANAGE, current_practice())
+    # Someone who works this practice's claims: MSO staff assigned to another practice, or
+    # another practice's manager, may not be handed this practice's denials.
+    if assignee is not None and not policy.can(
+        assignee, policy.Action.CLAIM_MANAGE, current_practice()
     ):
-        raise BillingError({"assignee": ["Assign denials to someone who works claims."]})
+        raise BillingError(
+            {"assignee": ["Assign denials to someone who works this practice's claims."]}
+        )
     case.assigned_to = assignee
     case.save(update_fields=["assigned_to"])
     audit_record(

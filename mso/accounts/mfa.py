@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mso.audit.services import audit_record
+from mso.crypto.sensitive import reveal
 
 from . import policy, totp
 from .exceptions import AccountsError
@@ -58,9 +59,10 @@ def totp_pending_device(user: User) -> TotpDevice | None:
 
 def enrolment_view_data(device: TotpDevice) -> dict:
     uri = totp.provisioning_uri(
-        device.secret, account=device.user.email, issuer=settings.MFA_ISSUER
+        reveal(device.secret), account=device.user.email, issuer=settings.MFA_ISSUER
     )
-    grouped = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
+    secret = reveal(device.secret)
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return {"qr_svg": totp.qr_svg(uri), "secret": grouped, "uri": uri}
 
 
@@ -81,7 +83,7 @@ def totp_enrol_confirm(*, user: User, code: str) -> list[str]:
     device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at=None).first()
     if device is None:
         raise AccountsError({"code": ["Start the set-up again: no authenticator is pending."]})
-    step = totp.matching_step(device.secret, code, timestamp=_now_ts(), after_step=0)
+    step = totp.matching_step(reveal(device.secret), code, timestamp=_now_ts(), after_step=0)
     if step is None:
         raise AccountsError({"code": [WRONG_CODE]})
     replaced = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
@@ -108,7 +110,7 @@ def mfa_verify(*, user: User, code: str) -> str | None:
     method = None
     if device is not None and not totp.looks_like_recovery_code(code):
         step = totp.matching_step(
-            device.secret, code, timestamp=_now_ts(), after_step=device.last_step
+            reveal(device.secret), code, timestamp=_now_ts(), after_step=device.last_step
         )
         if step is not None:
             device.last_step = step

@@ -6,6 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from mso.crypto.fields import EncryptedTextField
+
 from .choices import Role
 
 
@@ -150,7 +152,8 @@ class TotpDevice(models.Model):
     code; a user has at most one confirmed device and at most one being enrolled."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="totp_devices")
-    secret = models.CharField(max_length=64)
+    # Encrypted at rest like SSNs (docs/security.md): a database dump alone cannot mint codes.
+    secret = EncryptedTextField("TOTP secret")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last 30-second step whose code was accepted: a code is never accepted twice.

@@ -6,7 +6,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -151,7 +151,10 @@ def emergency_access(request):
 @require_POST
 @require(Action.PRACTICE_VIEW)
 def emergency_end(request, pk):
+    # Only the holder or an MSO admin may end a grant; anyone else is told nothing about it.
     grant = get_object_or_404(EmergencyGrant, pk=pk)
+    if grant.user_id != request.user.pk and not policy.is_mso_admin(request.user):
+        raise Http404
     try:
         emergency.grant_end(grant=grant, actor=request.user)
     except FieldErrors as exc:

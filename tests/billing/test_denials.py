@@ -119,3 +119,18 @@ def test_denial_api(world, client_for, case):
     assert (
         client_for(world.manager_b, world.b).get(f"/api/v1/denials/{case.pk}/").status_code == 404
     )
+
+
+def test_assignees_are_people_of_this_practice_only(world, client_for, case):
+    """Another practice's manager is neither offered nor accepted as an assignee."""
+    client = client_for(world.staff, world.a)
+    page = client.get(f"/denials/{case.pk}/").content.decode()
+    assert world.manager_a.email in page and world.admin.email in page
+    assert world.manager_b.email not in page
+    refused = client.post(
+        f"/denials/{case.pk}/assign/", {"assignee": world.manager_b.pk}, follow=True
+    )
+    assert "works this practice" in refused.content.decode()
+    with schema_context(world.a.schema_name):
+        case.refresh_from_db()
+        assert case.assigned_to is None

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 @pytest.fixture(scope="module")
 def billing_data(world, django_db_blocker):
-    """Committed data (the live server thread reads it): one clean, one failing claim."""
+    """Committed data (the live server thread reads it): one clean, one failing claim.
+    Removed again when the module is done."""
     with django_db_blocker.unblock(), schema_context(world.b.schema_name):
         connection.tenant = world.b
         clinic = make_clinic(world)
@@ -44,7 +45,16 @@ def billing_data(world, django_db_blocker):
                 },
             )
             made.append(claims.claim_build(actor=world.manager_b, encounter=encounter))
-        return made
+    yield made
+    # Leave practice B as the session found it: later tests (the isolation matrix) rely on
+    # B holding none of the names and ids that practice A's objects get.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> %s",
+            [world.b.schema_name, "django_migrations"],
+        )
+        tables = [f'"{world.b.schema_name}"."{name}"' for (name,) in cursor.fetchall()]
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
 def test_biller_works_the_scrub_failure_queue(world, billing_data, live_url, page, screenshot):

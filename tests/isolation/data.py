@@ -25,6 +25,19 @@ PAID_TRACE = "ISOPAID55"
 TOKEN_NAME = "alpha-iso-token"
 
 
+def _renamed(clinic):
+    clinic.location.name = "Alpha Iso Clinic"
+    clinic.location.save(update_fields=["name"])
+    for patient, mrn in ((clinic.patient, "ISO-A-0001"), (clinic.dependant, "ISO-A-0002")):
+        patient.last_name, patient.mrn = "Isoalphaname", mrn
+        patient.save(update_fields=["last_name", "mrn"])
+    for coverage in (clinic.coverage, clinic.dependant_coverage):
+        coverage.member_id = "ISOMEM4411"
+        coverage.subscriber_last_name = "Isoalphaname"
+        coverage.save(update_fields=["member_id", "subscriber_last_name"])
+    return clinic
+
+
 class PracticeAData:
     """Lazily built objects of practice A. `markers` collects the values that identify them:
     none may appear in an answer given to practice B's credentials."""
@@ -46,8 +59,10 @@ class PracticeAData:
 
     @cached_property
     def clinic(self):
-        clinic = self._in_a(lambda: make_clinic(self.world))
-        self.markers |= {"Testcase", "MEM123456", "T0001", "Billing Test Clinic"}
+        """The billing clinic, renamed so that its values are A's alone: other tests (the
+        browser tests) commit a clinic with make_clinic's default names into practice B."""
+        clinic = self._in_a(lambda: _renamed(make_clinic(self.world)))
+        self.markers |= {"Isoalphaname", "ISOMEM4411", "ISO-A-0001", "Alpha Iso Clinic"}
         return clinic
 
     @cached_property
@@ -219,6 +234,18 @@ class PracticeAData:
     @cached_property
     def location(self):
         return self.clinic.location
+
+    @cached_property
+    def emergency_grant(self):
+        """A's provider asked for break-glass access to A."""
+        from mso.audit.emergency import grant_request
+
+        return grant_request(
+            user=self.world.provider_a,
+            practice=self.world.a,
+            reason="Isolation probe: covering the front desk during an outage",
+            minutes=30,
+        )
 
     @cached_property
     def invoice(self):

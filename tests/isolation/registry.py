@@ -69,6 +69,20 @@ PRACTICE = {
     "invitation-accept": Entry(SECRET, kwargs=lambda a: {"secret": a.invitation_secret}),
     "job-progress": Entry(OBJECT, kwargs=lambda a: {"job_id": a.job.pk}),
     "handoff": Entry(SECRET, kwargs=lambda a: {"secret": a.handoff_secret}),
+    # Signing in and the caller's own account security: no practice data
+    "mfa-verify": Entry(SELF),
+    "mfa-enrol": Entry(SELF),
+    "account-security": Entry(SELF),
+    "password-reset": Entry(SELF),
+    "password-reset-done": Entry(SELF),
+    "password_reset_confirm": Entry(
+        SELF, kwargs=lambda a: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password-reset-complete": Entry(SELF),
+    # Break-glass: asking for emergency access is itself the audited, alerted path, and a
+    # grant ends only by its holder or an MSO admin (tests/test_breakglass.py).
+    "emergency-access": Entry(SELF),
+    "emergency-end": Entry(OBJECT, kwargs=_pk("emergency_grant"), methods=("POST",)),
     # API
     "api-me": Entry(SELF),
     "api-practice-current": Entry(DATA, needs=("membership",)),
@@ -232,6 +246,16 @@ PORTAL = {
         note="A's invitation opens on A's host only, never on the portal",
     ),
     "job-progress": Entry(PORTAL_OBJECT, kwargs=lambda a: {"job_id": a.job.pk}),
+    # Signing in and the caller's own account security: no practice data
+    "mfa-verify": Entry(SELF),
+    "mfa-enrol": Entry(SELF),
+    "account-security": Entry(SELF),
+    "password-reset": Entry(SELF),
+    "password-reset-done": Entry(SELF),
+    "password_reset_confirm": Entry(
+        SELF, kwargs=lambda a: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password-reset-complete": Entry(SELF),
     "api-me": Entry(SELF),
     "api-practice-list": Entry(PORTAL_DATA, needs=("job",)),
     "api-practice-detail": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
@@ -282,6 +306,25 @@ PORTAL = {
     ),
     "user-list": Entry(PORTAL_DATA, needs=("membership",)),
     "audit-list": Entry(PORTAL_DATA, needs=("claim",)),
+    "audit-export": Entry(PORTAL_DATA, needs=("claim",)),
+    "finance-dashboard": Entry(
+        MSO_WIDE, needs=("invoice",), note="MSO fee revenue: MSO admins only (FINANCE_VIEW)"
+    ),
+    "practice-bank-account": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
+    # Break-glass on the portal: MSO staff may ask for any practice (the form lists practice
+    # names, nothing else); reviews are MSO admins' only.
+    "emergency-access": Entry(MSO_WIDE, note="break-glass: MSO staff may ask for any practice"),
+    "emergency-end": Entry(OBJECT, kwargs=_pk("emergency_grant"), methods=("POST",)),
+    "emergency-review-list": Entry(
+        MSO_WIDE, needs=("emergency_grant",), note="grant reviews: MSO admins only"
+    ),
+    "emergency-review": Entry(
+        MSO_WIDE,
+        kwargs=_pk("emergency_grant"),
+        methods=("POST",),
+        body=lambda a: {"outcome": "justified", "note": "isolation probe"},
+        note="grant reviews: MSO admins only",
+    ),
 }
 
 REGISTRY: dict[tuple[str, str], Entry] = {
