@@ -1,6 +1,6 @@
 """Sensitive fields encrypted at rest, minimum necessary on the way out (HIPAA
 164.312(a)(2)(iv), ASVS V8/V11/V14). Patient SSN (tenant schema) and the practice's ACH
-account number (public schema). See docs/security-encryption.md."""
+account number (public schema). See docs/security.md (encryption)."""
 
 import json
 import logging

@@ -1,6 +1,6 @@
 """Field keys: rotation re-encrypts everything and is idempotent, old ciphertext stays
 readable until then, a missing or wrong key fails loudly, production refuses to start
-without keys. See docs/security-encryption.md."""
+without keys. See docs/security.md (encryption)."""
 
 import os
 import stat

@@ -5,5 +5,5 @@
 - `fields`: `EncryptedTextField`, a model field stored as ciphertext.
 - `rotation`: re-encryption of every stored value with the newest key.
 
-See docs/security-encryption.md.
+See docs/security.md (encryption).
 """

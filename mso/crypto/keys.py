@@ -95,7 +95,7 @@ def build_ring(keys: list[str], hash_key: str) -> KeyRing:
     if not keys:
         raise FieldKeyError(
             "No field encryption key is configured: set MSO_FIELD_KEYS (comma-separated Fernet "
-            "keys, newest first) or MSO_FIELD_KEYS_FILE. See docs/security-encryption.md."
+            "keys, newest first) or MSO_FIELD_KEYS_FILE. See docs/security.md (encryption)."
         )
     if not hash_key.strip():
         raise FieldKeyError(

@@ -291,7 +291,7 @@ X12_RECEIVER = {
 # ISA15: T while testing with the clearinghouse, P in production.
 X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")
 
-# --- Field encryption at rest (mso/crypto; docs/security-encryption.md) -------------------
+# --- Field encryption at rest (mso/crypto; docs/security.md (encryption)) -------------------
 # Keys never live in the database. MSO_FIELD_KEYS: comma-separated Fernet keys, newest
 # first (older keys still decrypt until `manage.py rotate_field_keys` has run);
 # MSO_FIELD_HASH_KEY: the HMAC key of lookup hashes. Or MSO_FIELD_KEYS_FILE: a JSON file
