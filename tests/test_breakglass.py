@@ -183,3 +183,22 @@ def test_practice_user_asks_on_own_host(world, client_for):
     grant = EmergencyGrant.objects.get(user=world.provider_a)
     assert grant.practice_id == world.a.pk and grant.is_active()
     assert emergency.active_grant_id(world.provider_a, world.a) == grant.pk
+
+
+def test_expired_grants_are_closed_and_audited_once(world, grant_b):
+    assert emergency.grants_close_expired() == 0  # still running
+    later = timezone.now() + timedelta(minutes=61)
+    assert emergency.grants_close_expired(now=later) == 1
+    grant_b.refresh_from_db()
+    assert grant_b.ended_at == grant_b.expires_at and grant_b.ended_by is None
+    assert AuditEvent.objects.filter(action="emergency.expire", object_id=str(grant_b.pk)).count()
+    assert emergency.grants_close_expired(now=later) == 0  # idempotent
+
+
+def test_expiry_task_is_scheduled():
+    from django.conf import settings
+
+    from mso.audit.tasks import emergency_grants_close_expired
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert emergency_grants_close_expired.name in scheduled

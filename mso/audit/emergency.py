@@ -141,6 +141,32 @@ def grant_end(*, grant: EmergencyGrant, actor) -> EmergencyGrant:
 
 
 @transaction.atomic
+def grants_close_expired(*, now=None) -> int:
+    """Record the end of every grant whose time ran out (access already stopped at
+    `expires_at`; this writes the audit trail of it). Idempotent: a closed grant is skipped,
+    and rows another worker is closing are skipped too."""
+    from .services import audit_record
+
+    now = now or timezone.now()
+    expired = EmergencyGrant.objects.select_for_update(skip_locked=True).filter(
+        ended_at__isnull=True, expires_at__lte=now
+    )
+    closed = 0
+    for grant in expired.select_related("practice"):
+        grant.ended_at = grant.expires_at
+        grant.save(update_fields=["ended_at"])
+        audit_record(
+            actor=None,
+            action="emergency.expire",
+            obj=grant,
+            practice=grant.practice,
+            changes={"user": grant.user_id, "expired_at": grant.expires_at.isoformat()},
+        )
+        closed += 1
+    return closed
+
+
+@transaction.atomic
 def grant_review(*, grant: EmergencyGrant, actor, outcome: str, note: str) -> EmergencyGrant:
     """An MSO admin (not the holder) records whether the emergency access was justified."""
     from mso.accounts import policy

@@ -253,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practices.practice_summary_refresh_all",
         "schedule": 900.0,
     },
+    "audit-emergency-grants-expire": {
+        "task": "audit.emergency_grants_close_expired",
+        "schedule": 300.0,
+    },
     "contracts-fee-run-monthly": {
         "task": "contracts.fee_run_monthly",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
