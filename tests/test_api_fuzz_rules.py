@@ -58,6 +58,15 @@ def test_fee_run_for_year_zero_is_a_field_error(world, client_for):
     assert set(response.json()["errors"]) == {"period"}
 
 
+def test_api_bodies_are_json(world, client_for):
+    response = client_for(world.manager_a, world.a).post(
+        "/api/v1/locations/",
+        {"name": "Form Clinic"},  # multipart, as a browser form sends
+    )
+    assert response.status_code == 415
+    assert set(response.json()) == {"detail", "errors"}
+
+
 @pytest.mark.parametrize("practice_host", [True, False], ids=["practice", "portal"])
 def test_schema_documents_standard_errors_everywhere(world, client_for, practice_host):
     practice = world.a if practice_host else None

@@ -177,6 +177,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "mso.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "mso.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies are JSON; a view that takes file uploads adds the multipart parser itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
