@@ -16,7 +16,6 @@ import sys
 from collections import Counter
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ import werkzeug
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -41,12 +41,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from billing.services import batches, claims, encounters
+from billing.era_builder import claim_outcome, era_text
+from billing.services import coding, patient_billing
+from billing.services.remittances import era_post
+from contracts.services import agreement_create, fee_run_execute
 from mso.accounts.scopes import SCOPES
 from mso.accounts.services import token_create
 
-from .billing.conftest import encounter_body
+from .billing.test_remittances import _batched, _submitted_claim
 from .conftest import host_of, signed_in_client, user_for_role
+from .contracts.test_agreements import terms
 
 pytestmark = pytest.mark.django_db
 
@@ -107,23 +111,43 @@ def _write_summary():
 
 @pytest.fixture
 def seeded(world, clinic):
-    """A billed encounter in practice A, so that detail and action paths find real objects."""
+    """Besides the clinic (patients, coverage, provider, location): in practice A a paid and a
+    denied claim from a posted 835 (so a remittance and a denial), a coding query and a patient
+    payment; on the portal an agreement and its computed fee run. Detail and action paths then
+    find real objects, and list responses have rows to validate."""
+    today = timezone.localdate()
     with schema_context(world.a.schema_name):
         connection.tenant = world.a
-        body = encounter_body(clinic)
-        encounter, _ = encounters.encounter_create(
-            actor=world.integrator_a,
-            data={
-                **body,
-                "patient": clinic.patient,
-                "provider": clinic.provider,
-                "location": clinic.location,
-                "date_of_service": date.fromisoformat(body["date_of_service"]),
-                "lines": [{**line, "charge": None} for line in body["lines"]],
-            },
+        paid, denied = _batched(
+            _submitted_claim(world, clinic, days_ago=5), _submitted_claim(world, clinic, days_ago=6)
         )
-        claims.claim_build(actor=world.staff, encounter=encounter)
-        batches.batch_build_all(actor=world.staff)
+        outcomes = [(paid, "paid"), (denied, "denied:50")]
+        era_post(
+            actor=world.staff,
+            file_name="fuzz.835",
+            content=era_text(
+                payer=clinic.payer,
+                trace_number="FUZZ1",
+                payment_date=today,
+                claims=[claim_outcome(c, o, payer_claim_number=f"P{c.pk}") for c, o in outcomes],
+            ),
+        )
+        coding.coding_query_raise(
+            actor=world.staff,
+            encounter=paid.encounter,
+            question="Is it E11.65?",
+            proposed_diagnosis_codes=["E11.65"],
+        )
+        patient_billing.patient_payment_record(
+            actor=world.manager_a,
+            patient=clinic.patient,
+            amount="5.00",
+            kind="payment",
+            received_on=today,
+        )
+    connection.set_schema_to_public()
+    agreement_create(actor=world.admin, practice=world.a, data=terms())
+    fee_run_execute(actor=world.admin, period=today.replace(day=1))
     connection.set_schema_to_public()
     return clinic
 

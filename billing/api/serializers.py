@@ -92,7 +92,7 @@ class EncounterLineSerializer(serializers.ModelSerializer):
 
 class ClinicalChangeSerializer(serializers.ModelSerializer):
     decided_by_email = serializers.EmailField(
-        source="decided_by.email", read_only=True, default=None
+        source="decided_by.email", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -155,7 +155,7 @@ class CodingQuerySerializer(serializers.ModelSerializer):
     proposed_lines = LineChangeSerializer(many=True, required=False)
     raised_by_email = serializers.EmailField(source="raised_by.email", read_only=True)
     decided_by_email = serializers.EmailField(
-        source="decided_by.email", read_only=True, default=None
+        source="decided_by.email", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -53,6 +53,8 @@ class FeeRunApproveApi(generics.GenericAPIView):
     serializer_class = s.InvoiceSerializer
     policy_actions = {"POST": Action.CONTRACT_MANAGE}
     queryset = FeeRun.objects.all()
+    pagination_class = None  # the invoices just issued, all of them
+    filter_backends = []
 
     @extend_schema(request=None, responses={200: s.InvoiceSerializer(many=True)})
     def post(self, request, pk):
