@@ -58,6 +58,14 @@ def test_fee_run_for_year_zero_is_a_field_error(world, client_for):
     assert set(response.json()["errors"]) == {"period"}
 
 
+def test_a_number_is_not_a_string(world, client_for):
+    response = client_for(world.manager_a, world.a).post(
+        "/api/v1/locations/", {"name": 5, "city": "Troy"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["name"] == ["Not a valid string."]
+
+
 def test_api_bodies_are_json(world, client_for):
     response = client_for(world.manager_a, world.a).post(
         "/api/v1/locations/",
