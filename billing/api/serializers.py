@@ -92,7 +92,7 @@ class EncounterLineSerializer(serializers.ModelSerializer):
 
 class ClinicalChangeSerializer(serializers.ModelSerializer):
     decided_by_email = serializers.EmailField(
-        source="decided_by.email", read_only=True, default=None
+        source="decided_by.email", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -133,24 +133,29 @@ class EncounterSerializer(serializers.ModelSerializer):
         ]
 
 
+class LineChangeSerializer(serializers.Serializer):
+    """A change to one encounter line's codes; what is left out stays as it is."""
+
+    line_number = serializers.IntegerField(min_value=1)
+    procedure_code = serializers.CharField(max_length=5, required=False)
+    modifiers = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    diagnosis_pointers = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
 class ClinicalUpdateSerializer(serializers.Serializer):
     """Provider-only change of diagnoses and/or line codes."""
 
     diagnosis_codes = serializers.ListField(
         child=serializers.CharField(max_length=8), required=False
     )
-    lines = serializers.ListField(
-        child=serializers.DictField(),
-        required=False,
-        help_text='[{"line_number": 1, "procedure_code": "99214", '
-        '"modifiers": ["25"], "diagnosis_pointers": [1, 2]}]',
-    )
+    lines = LineChangeSerializer(many=True, required=False)
 
 
 class CodingQuerySerializer(serializers.ModelSerializer):
+    proposed_lines = LineChangeSerializer(many=True, required=False)
     raised_by_email = serializers.EmailField(source="raised_by.email", read_only=True)
     decided_by_email = serializers.EmailField(
-        source="decided_by.email", read_only=True, default=None
+        source="decided_by.email", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -392,6 +397,27 @@ class KpiSerializer(serializers.Serializer):
     numerator = serializers.DecimalField(max_digits=16, decimal_places=2)
     denominator = serializers.DecimalField(max_digits=16, decimal_places=2)
     definition = serializers.CharField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+def _money():
+    return serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class KpiDashboardSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    period = PeriodSerializer()
+    kpis = KpiSerializer(many=True)
+    ar_total = _money()
+    insurance_aging = serializers.DictField(
+        child=serializers.DictField(child=_money()),
+        help_text="Per payer: the amount outstanding in each aging bucket.",
+    )
+    patient_ar_total = _money()
 
 
 class PatientPaymentSerializer(serializers.ModelSerializer):

@@ -382,25 +382,22 @@ class DenialDetailApi(AuditedDetailMixin, generics.RetrieveAPIView):
 class KpiApi(generics.GenericAPIView):
     """The practice's revenue-cycle KPIs (last 90 days), with their definitions, and A/R."""
 
-    serializer_class = s.KpiSerializer
+    serializer_class = s.KpiDashboardSerializer
     policy_actions = {"GET": Action.CLAIM_VIEW}
+    pagination_class = None
+    filter_backends = []
 
-    @extend_schema(responses={200: s.KpiSerializer(many=True)})
     def get(self, request):
         data = selectors_kpis.dashboard(timezone.localdate())
-        return Response(
-            {
-                "as_of": data["as_of"],
-                "period": {"start": data["period"].start, "end": data["period"].end},
-                "kpis": s.KpiSerializer(data["kpis"], many=True).data,
-                "ar_total": str(data["ar_total"]),
-                "insurance_aging": {
-                    row.key: {b: str(v) for b, v in row.bucket_list}
-                    for row in data["insurance"].rows
-                },
-                "patient_ar_total": str(data["patients"].total.total),
-            }
-        )
+        body = {
+            "as_of": data["as_of"],
+            "period": data["period"],
+            "kpis": data["kpis"],
+            "ar_total": data["ar_total"],
+            "insurance_aging": {row.key: dict(row.bucket_list) for row in data["insurance"].rows},
+            "patient_ar_total": data["patients"].total.total,
+        }
+        return Response(s.KpiDashboardSerializer(body).data)
 
 
 class PatientPaymentApi(AuditedListMixin, generics.ListAPIView):

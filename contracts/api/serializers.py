@@ -1,3 +1,5 @@
+from datetime import date
+
 from rest_framework import serializers
 
 from contracts.choices import FeeModel, HybridBasis, Service
@@ -123,7 +125,14 @@ class FeeRunSerializer(serializers.ModelSerializer):
 
 
 class FeeRunStartSerializer(serializers.Serializer):
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])\Z", help_text="YYYY-MM")
+
+    def validate_period(self, value: str) -> date:
+        """The first day of the month (year 0000 matches the pattern but is no date)."""
+        year, month = (int(part) for part in value.split("-"))
+        if year < 1:
+            raise serializers.ValidationError("Give a month of year 0001 or later.")
+        return date(year, month, 1)
 
 
 class InvoiceSerializer(serializers.ModelSerializer):

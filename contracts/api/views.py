@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.db import connection
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -47,8 +45,7 @@ class FeeRunListApi(generics.ListAPIView):
     def post(self, request):
         serializer = s.FeeRunStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        year, month = (int(p) for p in serializer.validated_data["period"].split("-"))
-        job = services.fee_run_start(actor=request.user, period=date(year, month, 1))
+        job = services.fee_run_start(actor=request.user, period=serializer.validated_data["period"])
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -56,6 +53,8 @@ class FeeRunApproveApi(generics.GenericAPIView):
     serializer_class = s.InvoiceSerializer
     policy_actions = {"POST": Action.CONTRACT_MANAGE}
     queryset = FeeRun.objects.all()
+    pagination_class = None  # the invoices just issued, all of them
+    filter_backends = []
 
     @extend_schema(request=None, responses={200: s.InvoiceSerializer(many=True)})
     def post(self, request, pk):

@@ -1,0 +1,3 @@
+from .fields import strict_strings
+
+strict_strings()

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,3 +66,10 @@ def exception_handler(exc, context):
 
 def validation_response(detail: str, errors: dict[str, list[str]]) -> Response:
     return Response(error_body(detail, errors), status=status.HTTP_400_BAD_REQUEST)
+
+
+@csrf_exempt  # like every API view: a token caller has no CSRF cookie, and it changes nothing
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under the API: a JSON 404 in the API's shape rather than Django's HTML
+    page (e.g. `/claims/abc/` when the id must be a number)."""
+    return JsonResponse(error_body("Not found."), status=status.HTTP_404_NOT_FOUND)

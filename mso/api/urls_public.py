@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from contracts.api import views as contracts
 from mso.accounts.api import views as accounts
+from mso.api.errors import api_not_found
 from mso.jobs.api.views import JobDetailApi
 from mso.tenancy.api import views as tenancy
 
@@ -25,4 +26,6 @@ urlpatterns = [
         name="api-fee-run-approve",
     ),
     path("invoices/", contracts.InvoiceListApi.as_view(), name="api-invoice-list"),
+    # Last: unknown API paths answer a JSON 404.
+    re_path(r"", api_not_found),
 ]

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from billing.api import views as billing
 from contracts.api import views as contracts
 from mso.accounts.api import views as accounts
+from mso.api.errors import api_not_found
 from mso.jobs.api.views import JobDetailApi
 from mso.tenancy.api import views as tenancy
 from practices.api import views as practices
@@ -59,4 +60,6 @@ urlpatterns = [
         billing.AcknowledgementListApi.as_view(),
         name="api-acknowledgement-list",
     ),
+    # Last: unknown API paths answer a JSON 404.
+    re_path(r"", api_not_found),
 ]
