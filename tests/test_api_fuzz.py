@@ -7,7 +7,7 @@ and an anonymous caller. Every response must be documented (status code, content
 body), no request may end in a server error, and invalid input must be rejected. Each request
 runs in a savepoint that is rolled back, so unsafe methods (POST, PATCH, DELETE) are fuzzed
 against the session's objects without changing them. Counts go to
-test-artifacts/fuzz-summary.json; docs/security-fuzzing.md explains the setup.
+test-artifacts/fuzz-summary.json; docs/security.md (API fuzzing) explains the setup.
 """
 
 import json

@@ -234,6 +234,17 @@ def test_env_passes_given_urls_through_and_starts_nothing(tmp_path):
     assert "redis" not in result.stderr
 
 
+def test_env_leaves_the_settings_choice_to_the_command(tmp_path):
+    """Importing `mso` defaults DJANGO_SETTINGS_MODULE to local; that default must not reach
+    the command (pytest would run with local settings instead of its own test settings)."""
+    code = 'import os; print(os.environ.get("DJANGO_SETTINGS_MODULE", "-"))'
+    env = devserver_env(tmp_path / "data", **GIVEN)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    assert run_env([sys.executable, "-c", code], env).stdout.strip() == "-"
+    env["DJANGO_SETTINGS_MODULE"] = "mso.settings.test"
+    assert run_env([sys.executable, "-c", code], env).stdout.strip() == "mso.settings.test"
+
+
 def test_env_returns_the_command_exit_code(tmp_path):
     env = devserver_env(tmp_path / "data", **GIVEN)
     assert run_env([sys.executable, "-c", "raise SystemExit(7)"], env).returncode == 7

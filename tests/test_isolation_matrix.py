@@ -84,7 +84,9 @@ def _refused(response) -> bool:
 
 
 def _methods(route, entry) -> tuple[str, ...]:
-    return route.view_methods if route.is_api else entry.methods
+    """API class views: the methods they answer; pages and API function views (the JSON
+    404): the registry's."""
+    return (route.view_methods if route.is_api else None) or entry.methods
 
 
 def _scope_needed(route, entry, method) -> str | None:

@@ -27,5 +27,5 @@ urlpatterns = [
     ),
     path("invoices/", contracts.InvoiceListApi.as_view(), name="api-invoice-list"),
     # Last: unknown API paths answer a JSON 404.
-    re_path(r"", api_not_found),
+    re_path(r"", api_not_found, name="api-not-found"),
 ]

@@ -61,5 +61,5 @@ urlpatterns = [
         name="api-acknowledgement-list",
     ),
     # Last: unknown API paths answer a JSON 404.
-    re_path(r"", api_not_found),
+    re_path(r"", api_not_found, name="api-not-found"),
 ]

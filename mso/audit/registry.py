@@ -78,6 +78,7 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "handoff",
         "job-progress",
         "api-schema",
+        "api-not-found",
         "api-docs",
         "home",
         "location-list",

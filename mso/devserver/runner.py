@@ -184,13 +184,25 @@ def stop_processes(procs: Sequence[tuple[str, subprocess.Popen[bytes]]], grace: 
 # --- env --------------------------------------------------------------------------------------
 
 
+def child_environ() -> dict[str, str]:
+    """The environment for the commands we start: ours, without the settings module that
+    importing `mso` (mso.celery) chose by default. Each command picks its own: pytest the test
+    settings (pyproject), manage.py and Celery the local ones."""
+    from mso.celery import SETTINGS_DEFAULTED
+
+    env = dict(os.environ)
+    if SETTINGS_DEFAULTED:
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
 def run_env(argv: Sequence[str], data_dir: Path) -> int:
     """``devserver env -- CMD``: services up, CMD with their URLs, its exit code back."""
     router = SignalRouter()
     router.raise_stop()
     try:
         with embedded_services(data_dir, before_teardown=router.hold) as extra:
-            env = {**os.environ, **extra}
+            env = {**child_environ(), **extra}
             try:
                 # Same process group as us, on purpose: an interactive command (a shell,
                 # `manage.py shell`) must stay in the terminal's foreground group.
@@ -351,7 +363,7 @@ def run_dev(port: int, data_dir: Path) -> int:
     try:
         with ExitStack() as stack:
             extra = stack.enter_context(embedded_services(data_dir, before_teardown=router.hold))
-            env = {**os.environ, **extra, "PYTHONUNBUFFERED": "1", "MSO_DEV_PORT": str(port)}
+            env = {**child_environ(), **extra, "PYTHONUNBUFFERED": "1", "MSO_DEV_PORT": str(port)}
             for name, argv in setup_steps():
                 returncode = run_step(name, argv, env, cwd)
                 if returncode != 0:

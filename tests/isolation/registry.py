@@ -65,6 +65,7 @@ PRACTICE = {
     "login": Entry(SELF),
     "logout": Entry(SELF, methods=("POST",)),
     "api-schema": Entry(SELF),
+    "api-not-found": Entry(SELF, note="any other /api/v1/ path: a JSON 404, no data"),
     "api-docs": Entry(SELF),
     "invitation-accept": Entry(SECRET, kwargs=lambda a: {"secret": a.invitation_secret}),
     "job-progress": Entry(OBJECT, kwargs=lambda a: {"job_id": a.job.pk}),
@@ -239,6 +240,7 @@ PORTAL = {
     "login": Entry(SELF),
     "logout": Entry(SELF, methods=("POST",)),
     "api-schema": Entry(SELF),
+    "api-not-found": Entry(SELF, note="any other /api/v1/ path: a JSON 404, no data"),
     "api-docs": Entry(SELF),
     "invitation-accept": Entry(
         SECRET,
