@@ -8,11 +8,31 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from mso.accounts import policy
+from mso.tenancy.models import Practice
+
 from .choices import FeeModel, InvoiceStatus
 from .models import Agreement, FeeCalculation, Invoice
 from .terms import TermEvent, add_months, next_event
 
 ZERO = Decimal("0.00")
+
+
+def visible_to(user, queryset, field: str = "practice"):
+    """Least privilege on the portal: MSO admins see every practice's agreements, fees and
+    invoices; MSO staff only those of the practices they are assigned to (or hold an
+    emergency grant for)."""
+    ids = policy.visible_practice_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+def visible_slugs(user) -> set[str] | None:
+    ids = policy.visible_practice_ids(user)
+    if ids is None:
+        return None
+    return set(Practice.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
 HORIZON_DAYS = 90
 PAYMENT_TERMS_DAYS = 30  # the invoice PDF says: due 30 days from issue
 

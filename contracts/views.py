@@ -41,7 +41,10 @@ def agreement_list(request):
             else:
                 messages.success(request, f"Agreement for {agreement.practice} saved.")
                 return redirect("agreement-list")
-    agreements = Agreement.objects.select_related("practice").prefetch_related("fmv_opinions")
+    agreements = selectors.visible_to(
+        request.user,
+        Agreement.objects.select_related("practice").prefetch_related("fmv_opinions"),
+    )
     return render(
         request,
         "contracts/agreements.html",
@@ -114,7 +117,14 @@ def fee_run_list(request):
 @require(Action.CONTRACT_VIEW)
 def fee_run_detail(request, pk):
     run = get_object_or_404(FeeRun, pk=pk)
-    calculations = run.calculations.select_related("agreement__practice", "flag_approved_by")
+    calculations = selectors.visible_to(
+        request.user,
+        run.calculations.select_related("agreement__practice", "flag_approved_by"),
+        "agreement__practice",
+    )
+    slugs = selectors.visible_slugs(request.user)
+    if slugs is not None:
+        run.failures = [f for f in run.failures if f.get("practice") in slugs]
     for calc in calculations:
         calc.line_items = [FeeLine.from_dict(line) for line in calc.lines]
     return render(
@@ -125,7 +135,9 @@ def fee_run_detail(request, pk):
             "calculations": calculations,
             "approval_form": FlagApprovalForm(),
             "can_manage": policy.can(request.user, Action.CONTRACT_MANAGE),
-            "invoices": Invoice.objects.filter(period=run.period).select_related("practice"),
+            "invoices": selectors.visible_to(
+                request.user, Invoice.objects.filter(period=run.period).select_related("practice")
+            ),
         },
     )
 
@@ -167,7 +179,9 @@ def invoice_list(request):
         request,
         "contracts/invoices.html",
         {
-            "invoices": Invoice.objects.select_related("practice")[:200],
+            "invoices": selectors.visible_to(
+                request.user, Invoice.objects.select_related("practice")
+            )[:200],
             "can_manage": policy.can(request.user, Action.CONTRACT_MANAGE),
             "portal": "mso",
         },
@@ -193,7 +207,7 @@ def _pdf(invoice: Invoice) -> HttpResponse:
 
 @require(Action.CONTRACT_VIEW)
 def invoice_pdf(request, pk):
-    return _pdf(get_object_or_404(Invoice, pk=pk))
+    return _pdf(get_object_or_404(selectors.visible_to(request.user, Invoice.objects), pk=pk))
 
 
 # ---------------------------------------------------------------- practice host
@@ -240,7 +254,9 @@ def rules_and_costs(request):
         "contracts/rules_and_costs.html",
         {
             "rules": StateFeeRule.objects.all(),
-            "costs": CostEntry.objects.select_related("practice")[:100],
+            "costs": selectors.visible_to(
+                request.user, CostEntry.objects.select_related("practice")
+            )[:100],
             "rule_form": rule_form if can_manage else None,
             "cost_form": cost_form if can_manage else None,
         },

@@ -1,11 +1,13 @@
 from django.db import connection
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
 from contracts import services
 from contracts.api import serializers as s
-from contracts.models import Agreement, FeeRun, Invoice
+from contracts.models import Agreement, FeeCalculation, FeeRun, Invoice
+from contracts.selectors import visible_to
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.jobs.api.serializers import JobSerializer
@@ -18,6 +20,9 @@ class AgreementListApi(generics.ListAPIView):
     policy_actions = {"GET": Action.CONTRACT_VIEW, "POST": Action.CONTRACT_MANAGE}
     queryset = Agreement.objects.select_related("practice").prefetch_related("fmv_opinions")
     filterset_fields = ["practice", "fee_model"]
+
+    def get_queryset(self):
+        return visible_to(self.request.user, super().get_queryset())
 
     @extend_schema(
         request=s.AgreementInputSerializer,
@@ -37,7 +42,16 @@ class FeeRunListApi(generics.ListAPIView):
 
     serializer_class = s.FeeRunSerializer
     policy_actions = {"GET": Action.CONTRACT_VIEW, "POST": Action.CONTRACT_MANAGE}
-    queryset = FeeRun.objects.prefetch_related("calculations__agreement__practice")
+    queryset = FeeRun.objects.all()
+
+    def get_queryset(self):
+        # Every run, with only the calculations of practices this user may see.
+        calculations = visible_to(
+            self.request.user,
+            FeeCalculation.objects.select_related("agreement__practice"),
+            "agreement__practice",
+        )
+        return super().get_queryset().prefetch_related(Prefetch("calculations", calculations))
 
     @extend_schema(
         request=s.FeeRunStartSerializer, responses={202: JobSerializer, 400: ErrorSerializer}
@@ -75,4 +89,4 @@ class InvoiceListApi(generics.ListAPIView):
         tenant = getattr(self.request, "tenant", None)
         if tenant is not None and tenant.kind != "portal":
             return invoices.filter(practice_id=connection.tenant.pk)
-        return invoices
+        return visible_to(self.request.user, invoices)

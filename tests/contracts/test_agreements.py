@@ -397,3 +397,30 @@ def test_finance_dashboard(world, client_for):
     html = page.content.decode()
     assert "$11,000.00" in html and "11.00%" in html and "FMV opinion" in html
     assert client_for(world.staff, None).get("/finance/").status_code == 403
+
+
+def test_mso_staff_see_only_their_practices_fees(world, client_for):
+    """world.staff is assigned to practice A only: B's agreement, fee and invoice stay out of
+    every contracts page and endpoint; MSO admins see both."""
+    agreement_create(actor=world.admin, practice=world.a, data=terms())
+    agreement_create(
+        actor=world.admin, practice=world.b, data=terms(fixed_amount=Decimal("12345.67"))
+    )
+    run = fee_run_execute(actor=world.admin, period=THIS_MONTH)
+    invoice_a, invoice_b = sorted(
+        fee_run_approve(actor=world.admin, run=run), key=lambda i: i.practice_id != world.a.pk
+    )
+    staff, admin = client_for(world.staff, None), client_for(world.admin, None)
+    for path in ("/contracts/", "/invoices/", f"/fees/{run.pk}/"):
+        html = staff.get(path).content.decode()
+        assert "12,345.67" not in html and "12345.67" not in html and invoice_b.number not in html
+        assert world.b.name not in html
+        assert "12345.67" in admin.get(path).content.decode().replace(",", "")
+    assert staff.get(f"/invoices/{invoice_b.pk}/pdf/").status_code == 404
+    assert staff.get(f"/invoices/{invoice_a.pk}/pdf/").status_code == 200
+    listed = staff.get("/api/v1/invoices/").json()["results"]
+    assert [i["number"] for i in listed] == [invoice_a.number]
+    runs = staff.get("/api/v1/fee-runs/").json()["results"]
+    assert [c["practice"] for c in runs[0]["calculations"]] == [world.a.slug]
+    agreements = staff.get("/api/v1/agreements/").json()["results"]
+    assert {a["practice"] for a in agreements} == {world.a.pk}

@@ -10,8 +10,8 @@ Kinds:
 - SELF: no practice data (health, sign-in, the caller's own profile, API docs).
 - PORTAL_OBJECT / PORTAL_DATA: MSO portal routes scoped to the practices an MSO user is
   assigned to; MSO staff of B only must not reach A's.
-- MSO_WIDE: MSO portal routes open to every MSO role by policy (contracts, fees); practice
-  users and practice tokens are refused, MSO staff are not (by design, see docs).
+- MSO_WIDE: MSO portal routes open to every MSO role by policy (break-glass requests) or to
+  MSO admins only (finance, grant reviews); practice users and practice tokens are refused.
 """
 
 from collections.abc import Callable
@@ -234,7 +234,8 @@ PRACTICE = {
     ),
 }
 
-_CONTRACTS = "contracts and fees are MSO-wide by policy (CONTRACT_VIEW: every MSO role)"
+_CONTRACTS = "MSO staff see the agreements, fees and invoices of their practices only"
+_ADMIN_ONLY = "approving fees and invoices: MSO admins only (CONTRACT_MANAGE)"
 PORTAL = {
     "healthz": Entry(SELF),
     "login": Entry(SELF),
@@ -274,10 +275,10 @@ PORTAL = {
         PORTAL_DATA, body=lambda a: {**_INVITE, "practice": a.world.a.pk}, refs_a=True
     ),
     "api-job-detail": Entry(PORTAL_OBJECT, kwargs=lambda a: {"job_id": a.job.pk}),
-    "api-agreement-list": Entry(MSO_WIDE, needs=("invoice",), note=_CONTRACTS),
-    "api-fee-run-list": Entry(MSO_WIDE, needs=("invoice",), note=_CONTRACTS),
-    "api-fee-run-approve": Entry(MSO_WIDE, kwargs=_pk("fee_run"), note=_CONTRACTS),
-    "api-invoice-list": Entry(MSO_WIDE, needs=("invoice",), note=_CONTRACTS),
+    "api-agreement-list": Entry(PORTAL_DATA, needs=("invoice",), note=_CONTRACTS),
+    "api-fee-run-list": Entry(PORTAL_DATA, needs=("invoice",), note=_CONTRACTS),
+    "api-fee-run-approve": Entry(PORTAL_OBJECT, kwargs=_pk("fee_run"), note=_ADMIN_ONLY),
+    "api-invoice-list": Entry(PORTAL_DATA, needs=("invoice",), note=_CONTRACTS),
     "home": Entry(PORTAL_DATA, needs=("claim",)),
     "portfolio-dashboard": Entry(PORTAL_DATA, needs=("claim",)),
     "practice-list": Entry(PORTAL_DATA, needs=("job",)),
@@ -285,26 +286,26 @@ PORTAL = {
     "practice-onboard-owners": Entry(PORTAL_DATA),
     "practice-detail": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
     "practice-open": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}, methods=("POST",)),
-    "agreement-list": Entry(MSO_WIDE, needs=("invoice",), note=_CONTRACTS),
-    "rules-and-costs": Entry(MSO_WIDE, note=_CONTRACTS),
-    "fee-run-list": Entry(MSO_WIDE, needs=("invoice",), note=_CONTRACTS),
-    "fee-run-detail": Entry(MSO_WIDE, kwargs=_pk("fee_run"), note=_CONTRACTS),
+    "agreement-list": Entry(PORTAL_DATA, needs=("invoice",), note=_CONTRACTS),
+    "rules-and-costs": Entry(PORTAL_DATA, note=_CONTRACTS),
+    "fee-run-list": Entry(PORTAL_DATA, needs=("invoice",), note=_CONTRACTS),
+    "fee-run-detail": Entry(PORTAL_DATA, kwargs=_pk("fee_run"), note=_CONTRACTS),
     "fee-run-action": Entry(
-        MSO_WIDE,
+        PORTAL_OBJECT,
         kwargs=lambda a: {"pk": a.fee_run.pk, "action": "approve"},
         methods=("POST",),
-        note=_CONTRACTS,
+        note=_ADMIN_ONLY,
     ),
     "calculation-approve": Entry(
-        MSO_WIDE, kwargs=_pk("fee_calculation"), methods=("POST",), note=_CONTRACTS
+        PORTAL_OBJECT, kwargs=_pk("fee_calculation"), methods=("POST",), note=_ADMIN_ONLY
     ),
-    "invoice-list": Entry(MSO_WIDE, needs=("invoice",), note=_CONTRACTS),
-    "invoice-pdf": Entry(MSO_WIDE, kwargs=_pk("invoice"), note=_CONTRACTS),
+    "invoice-list": Entry(PORTAL_DATA, needs=("invoice",), note=_CONTRACTS),
+    "invoice-pdf": Entry(PORTAL_OBJECT, kwargs=_pk("invoice"), note=_CONTRACTS),
     "invoice-status": Entry(
-        MSO_WIDE,
+        PORTAL_OBJECT,
         kwargs=lambda a: {"pk": a.invoice.pk, "status": "paid"},
         methods=("POST",),
-        note=_CONTRACTS,
+        note=_ADMIN_ONLY,
     ),
     "user-list": Entry(PORTAL_DATA, needs=("membership",)),
     "audit-list": Entry(PORTAL_DATA, needs=("claim",)),
