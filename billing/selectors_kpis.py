@@ -21,6 +21,7 @@ from billing.models import (
     PatientPayment,
 )
 from billing.selectors_ar import insurance_aging, patient_aging, patient_labels
+from contracts.exclusions import kind_pattern
 
 ZERO = Decimal("0.00")
 
@@ -128,7 +129,11 @@ def excluded_money(period: kpis.Period, ranges) -> kpis.PeriodMoney:
         return kpis.PeriodMoney(charges=ZERO, payments=ZERO, refunds=ZERO)
     codes = Q()
     for r in ranges:
-        codes |= Q(procedure_code__gte=r.first, procedure_code__lte=r.last)
+        codes |= Q(
+            procedure_code__gte=r.first,
+            procedure_code__lte=r.last,
+            procedure_code__regex=kind_pattern(r.first),
+        )
     charges = (
         ClaimLine.objects.filter(
             codes,

@@ -34,6 +34,17 @@ class CodeRange:
         return _kind(code) == _kind(self.first) and self.first <= code <= self.last
 
 
+def kind_pattern(code: str) -> str:
+    """A PostgreSQL regular expression matching the codes of the same kind as `code`, so that a
+    database range filter compares codes of one kind only (0075T sorts inside 00100-01999 as a
+    string, but is a Category III code, not anesthesia)."""
+    if code[0].isalpha():
+        return f"^{code[0]}[0-9]{{4}}$"
+    if code[-1].isdigit():
+        return "^[0-9]{5}$"
+    return f"^[0-9]{{4}}{code[-1]}$"
+
+
 def _kind(code: str) -> str:
     """Codes compare only within a kind: 'digit' + suffix for CPT, the letter for HCPCS."""
     if not code:

@@ -41,5 +41,6 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf/", contracts.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/<str:status>/", contracts.invoice_status, name="invoice-status"),
     path("users/", accounts.user_list, name="user-list"),
+    path("users/<int:pk>/<str:action>/", accounts.user_action, name="user-action"),
     *audit_urls.portal_patterns,
 ]

@@ -140,3 +140,35 @@ def test_password_reset_for_unknown_email_looks_the_same(world, settings):
     )
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert mail.outbox == []
+
+
+def _invite_existing(world, user):
+    from mso.accounts.services import invitation_create
+
+    _, secret = invitation_create(
+        actor=world.admin, email=user.email, practice=world.a, role=Role.PROVIDER
+    )
+    return f"/accounts/invitation/{secret}/"
+
+
+def test_invitation_password_guesses_count_toward_lockout(world, settings):
+    """Accepting an invitation as an existing account checks its password: wrong guesses
+    there lock the account like wrong sign-in passwords, and then even the right one fails."""
+    user = _member("invitee-guess@bravo.test", world.b, Role.PRACTICE_MANAGER)
+    url, client = _invite_existing(world, user), Client(HTTP_HOST="alpha.localhost")
+    codes = [
+        client.post(url, {"password": f"wrong-{i}", "full_name": ""}).status_code
+        for i in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert codes[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1) and codes[-1] == 429
+    assert client.post(url, {"password": PASSWORD, "full_name": ""}).status_code == 429
+    assert not Membership.objects.filter(user=user, practice=world.a).exists()
+
+
+def test_locked_account_cannot_accept_an_invitation(world, settings):
+    user = _member("invitee-locked@bravo.test", world.b, Role.PRACTICE_MANAGER)
+    _fail(Client(HTTP_HOST=host_of(world.b)), user.email, settings.AXES_FAILURE_LIMIT)
+    client = Client(HTTP_HOST="alpha.localhost")
+    response = client.post(_invite_existing(world, user), {"password": PASSWORD})
+    assert response.status_code == 429
+    assert not Membership.objects.filter(user=user, practice=world.a).exists()

@@ -175,3 +175,48 @@ def test_host_cookie_is_set_per_host_without_domain(world, settings):
     cookie = response.cookies["__Host-sessionid"]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
     assert client.get("/", secure=True).status_code == 200
+
+
+def test_handoff_keeps_the_portal_sign_in_time(world, client_for, settings):
+    """Opening a practice from the portal gives a practice-host session whose absolute
+    lifetime counts from the portal sign-in, not from the hand-off."""
+    import time
+
+    portal = client_for(world.staff, None)
+    session = portal.session
+    signed_in = time.time() - settings.SESSION_ABSOLUTE_LIFETIME + 120  # 2 minutes left
+    session[AUTH_AT_KEY] = signed_in
+    session.save()
+    response = portal.post(f"/practices/{world.a.pk}/open/")
+    assert response.status_code == 302
+    path = response["Location"][response["Location"].index("/accounts/handoff/") :]
+    practice = Client(HTTP_HOST=host_of(world.a))
+    assert practice.get(path).status_code == 302
+    assert abs(practice.session[AUTH_AT_KEY] - signed_in) < 1
+
+
+def test_admin_disables_enables_and_unlocks_from_the_users_page(world, client_for, settings):
+    user = User.objects.create_user(email="to-disable@alpha.test", password=PASSWORD)
+    Membership.objects.create(user=user, practice=world.a, role=Role.PROVIDER)
+    practice = Client(HTTP_HOST=host_of(world.a))
+    practice.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert practice.get("/").status_code == 200
+    admin = client_for(world.admin, None)
+    admin.post(f"/users/{user.pk}/disable/")
+    user.refresh_from_db()
+    assert not user.is_active and practice.get("/").status_code == 302  # session ended
+    admin.post(f"/users/{user.pk}/enable/")
+    user.refresh_from_db()
+    assert user.is_active
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client(HTTP_HOST=host_of(world.a)).post(
+            "/accounts/login/", {"username": user.email, "password": "wrong-password-1"}
+        )
+    assert "Locked" in admin.get("/users/").content.decode()
+    admin.post(f"/users/{user.pk}/unlock/")
+    assert "Locked" not in admin.get("/users/").content.decode()
+    relogin = Client(HTTP_HOST=host_of(world.a))
+    relogin.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert relogin.get("/").status_code == 200
+    assert client_for(world.staff, None).post(f"/users/{user.pk}/disable/").status_code == 403
+    assert admin.post(f"/users/{user.pk}/erase/").status_code == 404

@@ -189,3 +189,18 @@ def test_production_settings_refuse_to_start_without_keys(tmp_path):
     key_file = tmp_path / "keys.json"
     ensure_dev_key_file(key_file)
     assert _start_production(MSO_FIELD_KEYS_FILE=str(key_file)).returncode == 0
+
+
+def test_rotation_skips_a_practice_still_provisioning(world, settings, encrypted_rows):
+    """A practice whose schema is not made yet has nothing to rotate: it is reported, and the
+    practices after it are still rotated."""
+    from mso.tenancy.services import practice_onboard
+    from tests.conftest import practice_input
+
+    pending, _ = practice_onboard(
+        actor=None, data=practice_input("aaa-pending", npi_seed=100000019)
+    )
+    settings.MSO_FIELD_KEYS = [K2, K1]
+    output = _rotate()
+    assert f"{pending.schema_name}: skipped" in output
+    assert stored_key_ids(world.a.schema_name, Patient._meta.db_table, "ssn") == {key_id(K2)}

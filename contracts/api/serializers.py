@@ -1,5 +1,6 @@
 from datetime import date
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.choices import FeeModel, HybridBasis, Service
@@ -108,8 +109,22 @@ class FeeCalculationSerializer(serializers.ModelSerializer):
         ]
 
 
+class FeeRunFailureSerializer(serializers.Serializer):
+    practice = serializers.CharField(help_text="The practice's slug")
+    error = serializers.CharField()
+
+
 class FeeRunSerializer(serializers.ModelSerializer):
+    """A run with the calculations and failures of the practices the caller may see (the view
+    limits the calculations; `visible_slugs` in the context limits the failures)."""
+
     calculations = FeeCalculationSerializer(many=True, read_only=True)
+    failures = serializers.SerializerMethodField()
+
+    @extend_schema_field(FeeRunFailureSerializer(many=True))
+    def get_failures(self, run: FeeRun) -> list[dict]:
+        slugs = self.context.get("visible_slugs")
+        return [f for f in run.failures if slugs is None or f.get("practice") in slugs]
 
     class Meta:
         model = FeeRun

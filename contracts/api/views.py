@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from contracts import services
 from contracts.api import serializers as s
 from contracts.models import Agreement, FeeCalculation, FeeRun, Invoice
-from contracts.selectors import visible_to
+from contracts.selectors import visible_slugs, visible_to
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.jobs.api.serializers import JobSerializer
@@ -52,6 +52,12 @@ class FeeRunListApi(generics.ListAPIView):
             "agreement__practice",
         )
         return super().get_queryset().prefetch_related(Prefetch("calculations", calculations))
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "visible_slugs": visible_slugs(self.request.user),
+        }
 
     @extend_schema(
         request=s.FeeRunStartSerializer, responses={202: JobSerializer, 400: ErrorSerializer}

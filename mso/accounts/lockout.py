@@ -33,10 +33,14 @@ def is_locked(request, user: User) -> bool:
     return AxesProxyHandler.is_locked(request, _credentials(user))
 
 
-def second_factor_failed(request, user: User) -> bool:
-    """Count a wrong MFA code like a wrong password. Returns True if the user is now locked."""
+def credential_failed(request, user: User) -> bool:
+    """Count a failed credential outside the sign-in form (a wrong MFA code, a wrong password
+    when accepting an invitation) like a wrong sign-in password. True if now locked."""
     user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
     return is_locked(request, user)
+
+
+second_factor_failed = credential_failed
 
 
 def lockout_response(request, user: User):

@@ -142,6 +142,9 @@ class SignInHandoff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # When the portal session signed in: the practice session inherits it, so a hand-off
+    # never extends the absolute session lifetime.
+    signed_in_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Handoff of {self.user} to {self.practice}"

@@ -1,7 +1,7 @@
 """Every write about users, memberships, invitations and tokens."""
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -269,8 +269,9 @@ HANDOFF_LIFETIME = timedelta(seconds=60)
 
 
 @transaction.atomic
-def handoff_create(*, user: User, practice) -> str:
-    """A single-use secret that signs `user` in on `practice`'s host."""
+def handoff_create(*, user: User, practice, signed_in_at: datetime | None = None) -> str:
+    """A single-use secret that signs `user` in on `practice`'s host. `signed_in_at` is when
+    the portal session signed in; the practice session keeps that time."""
     if not policy.can(user, policy.Action.PRACTICE_VIEW, practice):
         raise AccountsError("You have no access to this practice.")
     secret, secret_hash = new_invitation_secret()
@@ -279,12 +280,13 @@ def handoff_create(*, user: User, practice) -> str:
         user=user,
         practice=practice,
         expires_at=timezone.now() + HANDOFF_LIFETIME,
+        signed_in_at=signed_in_at,
     )
     return secret
 
 
 @transaction.atomic
-def handoff_redeem(*, secret: str, practice) -> User | None:
+def handoff_redeem(*, secret: str, practice) -> SignInHandoff | None:
     handoff = (
         SignInHandoff.objects.select_for_update()
         .select_related("user")
@@ -298,4 +300,4 @@ def handoff_redeem(*, secret: str, practice) -> User | None:
     handoff.used_at = timezone.now()
     handoff.save(update_fields=["used_at"])
     audit_record(actor=handoff.user, action="session.handoff", obj=practice, practice=practice)
-    return handoff.user
+    return handoff

@@ -7,6 +7,7 @@ second factor for a user who needs one. Every completed session carries the sign
 and timestamps; SessionLifetimeMiddleware ends a session that lacks them."""
 
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import login
@@ -80,7 +81,7 @@ def pending_clear(request) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
-def session_complete(request, user: User, *, method: str) -> str:
+def session_complete(request, user: User, *, method: str, signed_in_at: float | None = None) -> str:
     """Log in (new session id), bind the session to this host, stamp it. Returns where the
     pending sign-in wanted to go."""
     if method not in SECOND_FACTOR_METHODS and mfa.mfa_required(user):
@@ -88,6 +89,8 @@ def session_complete(request, user: User, *, method: str) -> str:
     pending = request.session.pop(PENDING_KEY, None) or {}
     login(request, user, backend=BACKEND)  # cycles the session key
     session_stamp(request.session, schema=connection.schema_name, method=method)
+    if signed_in_at is not None:
+        request.session[AUTH_AT_KEY] = min(signed_in_at, request.session[AUTH_AT_KEY])
     request.session.save()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
@@ -101,6 +104,12 @@ def session_complete(request, user: User, *, method: str) -> str:
         changes={"method": method},
     )
     return pending.get("next") or settings.LOGIN_REDIRECT_URL
+
+
+def session_signed_in_at(session) -> datetime | None:
+    """When this session passed sign-in (its absolute lifetime counts from then)."""
+    stamp = session.get(AUTH_AT_KEY)
+    return datetime.fromtimestamp(stamp, tz=UTC) if stamp is not None else None
 
 
 def session_stamp(session, *, schema: str, method: str, now: float | None = None) -> None:

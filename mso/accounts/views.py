@@ -8,7 +8,7 @@ from django.contrib.auth.views import (
     PasswordResetView,
 )
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -17,11 +17,11 @@ from mso.errors import FieldErrors
 from mso.forms import apply_errors
 from mso.tenancy.context import request_practice
 
-from . import policy, services
+from . import lockout, policy, services
 from .choices import MSO_ROLES
 from .decorators import require
 from .forms import HostAuthenticationForm, InvitationAcceptForm, InvitationForm
-from .models import UserSession
+from .models import User, UserSession
 from .policy import Action
 from .selectors import user_directory
 from .sessions import session_complete, sessions_end, sign_in_begin
@@ -106,6 +106,10 @@ def invitation_accept(request, secret):
     if invitation is None or not _invited_here(request, invitation):
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = InvitationAcceptForm(request.POST or None)
+    # An existing account proves itself with its password here: the same lockout as sign-in.
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.method == "POST" and existing is not None and lockout.is_locked(request, existing):
+        return lockout.lockout_response(request, existing)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept(
@@ -115,6 +119,9 @@ def invitation_accept(request, secret):
             )
         except FieldErrors as exc:
             apply_errors(form, exc.errors)
+            wrong_password = existing is not None and "password" in exc.errors
+            if wrong_password and lockout.credential_failed(request, existing):
+                return lockout.lockout_response(request, existing)
         else:
             if _belongs_here(request, membership.user):
                 messages.success(request, f"Welcome to {membership.practice.name}.")
@@ -130,12 +137,14 @@ def handoff_redeem(request, secret):
     practice = request_practice(request)
     if practice is None:
         raise Http404
-    user = services.handoff_redeem(secret=secret, practice=practice)
-    if user is None:
+    handoff = services.handoff_redeem(secret=secret, practice=practice)
+    if handoff is None:
         messages.error(request, "That sign-in link has expired. Please sign in.")
         return redirect("login")
-    # The hand-off was issued to a fully signed-in portal session (second factor included).
-    session_complete(request, user, method="handoff")
+    # The hand-off was issued to a fully signed-in portal session (second factor included);
+    # the practice session keeps the portal's sign-in time (absolute lifetime).
+    signed_in_at = handoff.signed_in_at.timestamp() if handoff.signed_in_at else None
+    session_complete(request, handoff.user, method="handoff", signed_in_at=signed_in_at)
     return redirect("home")
 
 
@@ -166,5 +175,30 @@ def user_list(request):
             "users": user_directory(),
             "form": form,
             "invitation_url": invitation_url,
+            "locked": set(lockout.locked_usernames()),
+            "can_manage": policy.can(request.user, Action.USER_MANAGE),
         },
     )
+
+
+USER_ACTIONS = {
+    "disable": lambda actor, user: services.user_deactivate(actor=actor, user=user),
+    "enable": lambda actor, user: services.user_reactivate(actor=actor, user=user),
+    "unlock": lambda actor, user: lockout.lockout_clear(actor=actor, email=user.email),
+}
+
+
+@require_http_methods(["POST"])
+@require(Action.USER_MANAGE)
+def user_action(request, pk, action):
+    """Disable (every session ends), enable, or unlock an account: MSO admins."""
+    user = get_object_or_404(User, pk=pk)
+    if action not in USER_ACTIONS:
+        raise Http404
+    try:
+        USER_ACTIONS[action](request.user, user)
+    except FieldErrors as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{user.email}: {action} done.")
+    return redirect("user-list")

@@ -116,6 +116,7 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "practice-open",
         "agreement-list",
         "finance-dashboard",  # MSO fee revenue per practice
+        "user-action",  # disable, enable, unlock an account (audited by the services)
         "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, schema_exists
 
 from .fields import EncryptedTextField, encrypted_fields
 from .keys import key_ring
@@ -27,6 +27,8 @@ class RotationCount:
 @dataclass
 class RotationReport:
     counts: list[RotationCount] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # practices without a schema yet
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (schema, error)
 
     @property
     def rotated(self) -> int:
@@ -106,9 +108,18 @@ def rotate_schema(schema: str, *, tenant: bool) -> list[RotationCount]:
 
 
 def rotate_all(practices) -> RotationReport:
-    """`practices`: the tenants whose schemas to rotate (public is always rotated)."""
+    """`practices`: the tenants whose schemas to rotate (public is always rotated). A practice
+    still being provisioned has no schema (nothing to rotate) and is reported as skipped; a
+    schema that fails is reported and the others go on (each field commits on its own, and a
+    re-run finishes the job)."""
     report = RotationReport()
     report.counts += rotate_schema("public", tenant=False)
     for practice in practices:
-        report.counts += rotate_schema(practice.schema_name, tenant=True)
+        if not schema_exists(practice.schema_name):
+            report.skipped.append(practice.schema_name)
+            continue
+        try:
+            report.counts += rotate_schema(practice.schema_name, tenant=True)
+        except Exception as exc:
+            report.failed.append((practice.schema_name, f"{type(exc).__name__}: {exc}"))
     return report

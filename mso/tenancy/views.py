@@ -13,6 +13,7 @@ from mso.accounts import services as account_services
 from mso.accounts.decorators import require
 from mso.accounts.models import User
 from mso.accounts.policy import Action
+from mso.accounts.sessions import session_signed_in_at
 from mso.errors import FieldErrors
 from mso.forms import apply_errors
 
@@ -169,7 +170,11 @@ def practice_open(request, pk):
     """Hand the MSO user over to the practice's own host, signed in."""
     practice = get_object_or_404(practice_list(user=request.user).ready(), pk=pk)
     try:
-        secret = account_services.handoff_create(user=request.user, practice=practice)
+        secret = account_services.handoff_create(
+            user=request.user,
+            practice=practice,
+            signed_in_at=session_signed_in_at(request.session),
+        )
     except FieldErrors:
         raise Http404 from None
     return redirect(practice_url(request, practice, f"/accounts/handoff/{secret}/"))

@@ -424,3 +424,23 @@ def test_mso_staff_see_only_their_practices_fees(world, client_for):
     assert [c["practice"] for c in runs[0]["calculations"]] == [world.a.slug]
     agreements = staff.get("/api/v1/agreements/").json()["results"]
     assert {a["practice"] for a in agreements} == {world.a.pk}
+
+
+def test_fee_run_failures_of_other_practices_stay_hidden_from_mso_staff(world, client_for):
+    run = FeeRun.objects.create(
+        period=date(2020, 1, 1),
+        failures=[
+            {"practice": world.a.slug, "error": "alpha: no FMV opinion"},
+            {"practice": world.b.slug, "error": "bravo: FMV opinion expired"},
+        ],
+    )
+    staff, admin = client_for(world.staff, None), client_for(world.admin, None)
+
+    def failures(client):
+        runs = client.get("/api/v1/fee-runs/").json()["results"]
+        return [f["practice"] for r in runs if r["id"] == run.pk for f in r["failures"]]
+
+    assert failures(staff) == [world.a.slug]
+    assert failures(admin) == [world.a.slug, world.b.slug]
+    page = staff.get(f"/fees/{run.pk}/").content.decode()
+    assert "alpha: no FMV opinion" in page and "bravo" not in page

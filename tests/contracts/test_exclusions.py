@@ -65,3 +65,31 @@ def test_matching(code, hit):
 def test_text_round_trip():
     ranges = parse("J0120-J9999, 36415")
     assert parse(as_text(ranges)) == ranges
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("00100-01999", {"00140", "01999"}),  # not 0075T or 0001U, which sort inside as text
+        ("0001F-9999F", {"0075F"}),
+        ("J0120-J9999", {"J1100"}),
+        ("0001U-0300U", {"0001U"}),
+    ],
+)
+def test_database_filter_keeps_to_one_kind_of_code(text, inside):
+    """The fee run filters procedure codes in SQL; it must agree with CodeRange.contains."""
+    from django.db import connection
+
+    from contracts.exclusions import kind_pattern
+
+    codes = ["00140", "01999", "0075T", "0075F", "0001U", "J1100", "99214", "80053"]
+    (code_range,) = parse(text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code FROM unnest(%s::text[]) AS code "
+            "WHERE code >= %s AND code <= %s AND code ~ %s",
+            [codes, code_range.first, code_range.last, kind_pattern(code_range.first)],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+    assert found == inside == {c for c in codes if code_range.contains(c)}

@@ -308,6 +308,12 @@ PORTAL = {
         note=_ADMIN_ONLY,
     ),
     "user-list": Entry(PORTAL_DATA, needs=("membership",)),
+    "user-action": Entry(
+        PORTAL_OBJECT,
+        kwargs=lambda a: {"pk": a.world.provider_a.pk, "action": "disable"},
+        methods=("POST",),
+        note="disabling, enabling and unlocking accounts: MSO admins only (USER_MANAGE)",
+    ),
     "audit-list": Entry(PORTAL_DATA, needs=("claim",)),
     "audit-export": Entry(PORTAL_DATA, needs=("claim",)),
     "finance-dashboard": Entry(

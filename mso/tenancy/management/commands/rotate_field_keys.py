@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from mso.audit.services import audit_record
 from mso.crypto.keys import generate_key, key_ring
@@ -32,6 +32,10 @@ class Command(BaseCommand):
                     f"{count.schema}: {count.field}: {count.rotated} re-encrypted, "
                     f"{count.rehashed} re-hashed, {count.current} already current"
                 )
+        for schema in report.skipped:
+            self.stdout.write(f"{schema}: skipped (no schema yet: the practice is provisioning)")
+        for schema, error in report.failed:
+            self.stderr.write(f"{schema}: FAILED: {error}")
         audit_record(
             actor=None,
             action="field_keys.rotate",
@@ -40,9 +44,16 @@ class Command(BaseCommand):
                 "rotated": report.rotated,
                 "rehashed": report.rehashed,
                 "current": report.current,
+                "skipped": report.skipped,
+                "failed": [schema for schema, _ in report.failed],
             },
         )
         self.stdout.write(
             f"Newest key {ring.primary_id}: {report.rotated} value(s) re-encrypted, "
             f"{report.rehashed} lookup hash(es) recomputed, {report.current} already current."
         )
+        if report.failed:
+            raise CommandError(
+                f"{len(report.failed)} practice schema(s) could not be rotated; keep the old "
+                "key in MSO_FIELD_KEYS, fix them and run the command again."
+            )
