@@ -151,6 +151,7 @@ class _Posting:
         self.claims = _lock_claims(list({clp.patient_control_number for clp in remit.claims}))
         self.lines = _claim_lines([c.pk for c in self.claims.values()])
         self.paid_claims: list[_ClaimRef] = []
+        self.payment_ids: list[int] = []
         self.now = timezone.now()
         self.summary = {
             "claims": len(remit.claims),
@@ -167,7 +168,7 @@ class _Posting:
 
     def post(self) -> dict:
         claims = self.remit.claims
-        payment_ids = bulk.reserve_ids(ClaimPayment, len(claims))
+        payment_ids = self.payment_ids = bulk.reserve_ids(ClaimPayment, len(claims))
         payments = [
             (clp, self.claims.get(clp.patient_control_number), payment_id)
             for clp, payment_id in zip(claims, payment_ids, strict=True)
@@ -468,10 +469,15 @@ def era_post(*, actor, file_name: str, content: str) -> tuple[Remittance, bool]:
     remittance.matched_count = summary["matched"]
     remittance.summary = summary
     remittance.save(update_fields=["matched_count", "summary"])
+    # The posting knows its rows and patients: the audit event needs no query to find them.
     audit_record(
         actor=actor,
         action="era.post",
         obj=remittance,
-        changes={k: summary[k] for k in ("claims", "matched", "paid_total")},
+        changes={
+            **{k: summary[k] for k in ("claims", "matched", "paid_total")},
+            "claim_payment_ids": posting.payment_ids,
+        },
+        patient_ids=sorted({claim.patient_id for claim in posting.claims.values()}),
     )
     return remittance, True

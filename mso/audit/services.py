@@ -47,9 +47,10 @@ def _patient_ids(model, pks) -> list[int]:
     return sorted({pid for pid in values if pid is not None})
 
 
-def _bulk_members(obj) -> dict:
+def _bulk_members(obj, known: dict) -> dict:
+    """The ids of a bulk object's members, unless the caller already gave them."""
     key, lookup = BULK_MEMBERS.get(obj._meta.label_lower, (None, None))
-    if key is None:
+    if key is None or key in known:
         return {}
     ids = type(obj)._default_manager.filter(pk=obj.pk).values_list(lookup, flat=True)
     return {key: sorted(pk for pk in ids if pk is not None)}
@@ -80,7 +81,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         if patient_ids is None:
             patient_ids = _patient_ids(type(obj), [obj.pk])
-        changes.update(_bulk_members(obj))
+        changes.update(_bulk_members(obj, changes))
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor_id=actor.pk if authenticated else None,
