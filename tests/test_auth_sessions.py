@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from mso.accounts import services
 from mso.accounts.choices import Role
@@ -220,3 +221,23 @@ def test_admin_disables_enables_and_unlocks_from_the_users_page(world, client_fo
     assert relogin.get("/").status_code == 200
     assert client_for(world.staff, None).post(f"/users/{user.pk}/disable/").status_code == 403
     assert admin.post(f"/users/{user.pk}/erase/").status_code == 404
+
+
+def test_admin_resets_a_lost_authenticator(world, client_for):
+    """An MSO user who lost their phone: an admin resets two-step verification on the users
+    page; the next sign-in enrols a new device (MSO roles cannot skip it)."""
+    from mso.accounts import totp
+    from mso.accounts.models import RecoveryCode, TotpDevice
+
+    user = User.objects.create_user(email="lost-phone@mso.test", password=PASSWORD)
+    Membership.objects.create(user=user, practice=world.office, role=Role.MSO_STAFF)
+    TotpDevice.objects.create(user=user, secret=totp.new_secret(), confirmed_at=timezone.now())
+    admin = client_for(world.admin, None)
+    assert "Reset two-step" in admin.get("/users/").content.decode()
+    admin.post(f"/users/{user.pk}/reset-mfa/")
+    assert not TotpDevice.objects.filter(user=user).exists()
+    assert not RecoveryCode.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(action="mfa.disable", object_id=str(user.pk)).exists()
+    portal = Client(HTTP_HOST="localhost")
+    response = portal.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert "/accounts/mfa/setup/" in response["Location"]

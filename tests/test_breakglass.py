@@ -83,6 +83,7 @@ def test_admins_are_alerted_by_mail_and_an_alert_event(world, grant_b):
     (message,) = mail.outbox
     assert world.admin.email in message.to and world.staff.email not in message.to
     assert "staff@mso.test" in message.subject and REASON in message.body
+    assert "https://localhost/emergency/review/" in message.body  # a link an admin can open
     event = AuditEvent.objects.get(action="emergency.grant", object_id=str(grant_b.pk))
     assert event.is_alert and event.practice_id == world.b.pk
     assert event.emergency_grant_id == grant_b.pk

@@ -19,4 +19,4 @@ def token_list(*, practice) -> QuerySet[ApiToken]:
 
 
 def user_directory() -> QuerySet[User]:
-    return User.objects.prefetch_related("memberships__practice").order_by("email")
+    return User.objects.prefetch_related("memberships__practice", "totp_devices").order_by("email")

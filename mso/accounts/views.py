@@ -17,7 +17,7 @@ from mso.errors import FieldErrors
 from mso.forms import apply_errors
 from mso.tenancy.context import request_practice
 
-from . import lockout, policy, services
+from . import lockout, mfa, policy, services
 from .choices import MSO_ROLES
 from .decorators import require
 from .forms import HostAuthenticationForm, InvitationAcceptForm, InvitationForm
@@ -185,13 +185,16 @@ USER_ACTIONS = {
     "disable": lambda actor, user: services.user_deactivate(actor=actor, user=user),
     "enable": lambda actor, user: services.user_reactivate(actor=actor, user=user),
     "unlock": lambda actor, user: lockout.lockout_clear(actor=actor, email=user.email),
+    # A lost phone: the authenticator and recovery codes go; the next sign-in enrols again.
+    "reset-mfa": lambda actor, user: mfa.mfa_disable(user=user, actor=actor),
 }
 
 
 @require_http_methods(["POST"])
 @require(Action.USER_MANAGE)
 def user_action(request, pk, action):
-    """Disable (every session ends), enable, or unlock an account: MSO admins."""
+    """Disable (every session ends), enable, unlock an account, or reset its two-step
+    verification: MSO admins."""
     user = get_object_or_404(User, pk=pk)
     if action not in USER_ACTIONS:
         raise Http404

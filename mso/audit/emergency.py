@@ -58,7 +58,9 @@ def _admins():
 
 def _notify_admins(grant: EmergencyGrant) -> None:
     recipients = sorted({user.email for user in _admins()})
-    review_path = reverse("emergency-review-list", urlconf="mso.urls_public")
+    from mso.tenancy.urls import portal_url
+
+    review_url = portal_url(None, reverse("emergency-review-list", urlconf="mso.urls_public"))
     if not recipients:
         return
     send_mail(
@@ -67,7 +69,7 @@ def _notify_admins(grant: EmergencyGrant) -> None:
             f"{grant.user.email} took emergency (break-glass) access to "
             f"{grant.practice.name} until {timezone.localtime(grant.expires_at):%Y-%m-%d %H:%M}."
             f"\n\nReason given:\n{grant.reason}\n\n"
-            f"Review it on the MSO portal: {review_path}"
+            f"Review it on the MSO portal: {review_url}"
         ),
         from_email=None,
         recipient_list=recipients,
