@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from contracts.models import Agreement, CostEntry
 from contracts.services import agreement_create
+from contracts.terms import add_months
 from mso.tenancy.models import Practice
 
 TERMS = {
@@ -39,7 +40,9 @@ TERMS = {
 
 
 def seed(*, actor, today: date) -> None:
-    start = date(today.year - 1, 1, 1)
+    # The agreements start with the demo practices' books (billing.demo: about four months
+    # of visits), so every month's fee has the collections it is measured against.
+    start = add_months(today.replace(day=1), -3)
     for slug, terms in TERMS.items():
         practice = Practice.objects.filter(slug=slug).first()
         if practice is None or Agreement.objects.filter(practice=practice).exists():
@@ -80,7 +83,6 @@ def seed_fee_history(*, actor, today: date, months: int = 12) -> None:
     is left for an MSO admin to review and approve. Idempotent: existing runs are kept."""
     from contracts.models import FeeRun
     from contracts.services import calculation_approve, fee_run_approve, fee_run_execute
-    from contracts.terms import add_months
 
     this_month = today.replace(day=1)
     for back in range(months, 0, -1):
