@@ -78,17 +78,21 @@ def seed(*, actor, today: date) -> None:
 
 
 def seed_fee_history(*, actor, today: date, months: int = 12) -> None:
-    """Fee runs for the last `months` full months, so the finance dashboard has a trend. The
-    month before last is approved and invoiced (its flags approved as a demo), the last month
-    is left for an MSO admin to review and approve. Idempotent: existing runs are kept."""
+    """Fee runs for the last `months` full months since the first agreement, so the finance
+    dashboard has a trend. The month before last is approved and invoiced (its flags approved
+    as a demo); the last month is left for an MSO admin to review and approve. Idempotent:
+    existing runs are kept."""
     from contracts.models import FeeRun
     from contracts.services import calculation_approve, fee_run_approve, fee_run_execute
 
     this_month = today.replace(day=1)
+    first = Agreement.objects.order_by("effective_date").values_list("effective_date", flat=True)
+    if not first:
+        return
     for back in range(months, 0, -1):
         period = add_months(this_month, -back)
-        if FeeRun.objects.filter(period=period).exists():
-            continue
+        if period < first[0].replace(day=1) or FeeRun.objects.filter(period=period).exists():
+            continue  # no agreement in force yet, or already computed
         run = fee_run_execute(actor=actor, period=period)
         if back != 2:
             continue
