@@ -169,7 +169,7 @@ def _term_watch(today: date) -> dict:
         event = next_event(agreement, today)
         if event is None:
             continue  # ended: nothing to watch
-        if event.act_by <= horizon or event.on <= horizon:
+        if event.act_by <= horizon:  # act_by never comes after the end of the term
             renewals.append(Renewal(agreement, event))
         opinion = next(iter(agreement.fmv_opinions.all()), None)
         if opinion is not None and opinion.expires_on <= horizon:
