@@ -91,3 +91,11 @@ def test_schema_documents_standard_errors_everywhere(world, client_for, practice
             for code in expected:
                 body = responses[code]["content"]["application/json"]["schema"]
                 assert body == {"$ref": ERROR_REF}, (method, path, code, body)
+
+
+def test_unknown_ordering_is_refused(world, client_for):
+    client = client_for(world.manager_a, world.a)
+    assert client.get("/api/v1/locations/?ordering=-name").status_code == 200
+    refused = client.get("/api/v1/locations/?ordering=secret_field")
+    assert refused.status_code == 400
+    assert "Cannot order by secret_field" in refused.json()["errors"]["ordering"][0]

@@ -2,6 +2,7 @@ from django import forms
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 
 def _unread_values(filterset, params) -> dict[str, list[str]]:
@@ -34,3 +35,27 @@ class StrictFilterBackend(DjangoFilterBackend):
         if errors := _unread_values(filterset, request.query_params):
             raise ValidationError(errors)
         return filterset.qs
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, except that a field the view does not offer is a 400 rather than
+    silently ignored (the caller would otherwise get an order they did not ask for)."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            asked = [term.strip() for term in params.split(",") if term.strip()]
+            allowed = {
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            unknown = [term for term in asked if term.lstrip("-") not in allowed]
+            if unknown:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Cannot order by {', '.join(unknown)}; "
+                            f"choose from {', '.join(sorted(allowed)) or 'nothing'}."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)

@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "mso.api.filters.StrictFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "mso.api.filters.StrictOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "mso.api.schema.ApiAutoSchema",
