@@ -13,15 +13,12 @@ from billing.choices import ClaimStatus, DenialStatus, Frequency, PatientPayment
 from billing.models import (
     Adjustment,
     Claim,
-    ClaimLine,
     ClaimPayment,
     ClaimStatusChange,
     DenialCase,
-    LinePayment,
     PatientPayment,
 )
 from billing.selectors_ar import insurance_aging, patient_aging, patient_labels
-from contracts.exclusions import kind_pattern
 
 ZERO = Decimal("0.00")
 
@@ -119,38 +116,6 @@ def period_money(period: kpis.Period) -> kpis.PeriodMoney:
         refunds=refunds,
         contractual_adjustments=contractual,
     )
-
-
-def excluded_money(period: kpis.Period, ranges) -> kpis.PeriodMoney:
-    """Charges billed and insurance paid in the period for procedure codes an agreement
-    excludes from its fee basis (contracts.exclusions ranges). Patient payments are not
-    allocated to lines, so only insurance payments count as excluded collections."""
-    if not ranges:
-        return kpis.PeriodMoney(charges=ZERO, payments=ZERO, refunds=ZERO)
-    codes = Q()
-    for r in ranges:
-        codes |= Q(
-            procedure_code__gte=r.first,
-            procedure_code__lte=r.last,
-            procedure_code__regex=kind_pattern(r.first),
-        )
-    charges = (
-        ClaimLine.objects.filter(
-            codes,
-            claim__frequency_code=Frequency.ORIGINAL,
-            claim__encounter__date_of_service__range=(period.start, period.end),
-        ).aggregate(total=Sum("charge"))["total"]
-        or ZERO
-    )
-    paid = (
-        LinePayment.objects.filter(
-            codes,
-            claim_payment__remittance__posted_at__date__gte=period.start,
-            claim_payment__remittance__posted_at__date__lte=period.end,
-        ).aggregate(total=Sum("paid"))["total"]
-        or ZERO
-    )
-    return kpis.PeriodMoney(charges=charges, payments=paid, refunds=ZERO)
 
 
 def dashboard(as_of: date) -> dict:

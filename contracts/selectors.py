@@ -5,13 +5,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
+from billing.choices import Frequency
+from billing.kpis import Period, PeriodMoney
+from billing.models import ClaimLine, LinePayment
 from mso.accounts import policy
 from mso.tenancy.models import Practice
 
 from .choices import FeeModel, InvoiceStatus
+from .exclusions import kind_pattern
 from .models import Agreement, FeeCalculation, Invoice
 from .terms import TermEvent, add_months, next_event
 
@@ -31,6 +35,44 @@ def visible_slugs(user) -> set[str] | None:
     if ids is None:
         return None
     return set(Practice.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
+def visible_failures(failures: list[dict], slugs: set[str] | None) -> list[dict]:
+    """A fee run's failures limited to the practices in `slugs` (None: all of them)."""
+    return [f for f in failures if slugs is None or f.get("practice") in slugs]
+
+
+def excluded_money(period: Period, ranges) -> PeriodMoney:
+    """Charges billed and insurance paid in the period for procedure codes an agreement
+    excludes from its fee basis (exclusions.parse ranges), read in the practice's
+    schema. Patient payments are not
+    allocated to lines, so only insurance payments count as excluded collections."""
+    if not ranges:
+        return PeriodMoney(charges=ZERO, payments=ZERO, refunds=ZERO)
+    codes = Q()
+    for r in ranges:
+        codes |= Q(
+            procedure_code__gte=r.first,
+            procedure_code__lte=r.last,
+            procedure_code__regex=kind_pattern(r.first),
+        )
+    charges = (
+        ClaimLine.objects.filter(
+            codes,
+            claim__frequency_code=Frequency.ORIGINAL,
+            claim__encounter__date_of_service__range=(period.start, period.end),
+        ).aggregate(total=Sum("charge"))["total"]
+        or ZERO
+    )
+    paid = (
+        LinePayment.objects.filter(
+            codes,
+            claim_payment__remittance__posted_at__date__gte=period.start,
+            claim_payment__remittance__posted_at__date__lte=period.end,
+        ).aggregate(total=Sum("paid"))["total"]
+        or ZERO
+    )
+    return PeriodMoney(charges=charges, payments=paid, refunds=ZERO)
 
 
 HORIZON_DAYS = 90

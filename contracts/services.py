@@ -160,7 +160,9 @@ def active_agreements(period: date):
 def practice_actuals(agreement: Agreement, active: fees.ActivePeriod) -> fees.PeriodActuals:
     """Collections and charges read in the practice's own schema, limited to active days."""
     from billing.kpis import Period
-    from billing.selectors_kpis import excluded_money, period_money
+    from billing.selectors_kpis import period_money
+
+    from .selectors import excluded_money
 
     period = Period(active.active_start, active.active_end)
     ranges = exclusions.parse(agreement.excluded_codes)

@@ -122,9 +122,7 @@ def fee_run_detail(request, pk):
         run.calculations.select_related("agreement__practice", "flag_approved_by"),
         "agreement__practice",
     )
-    slugs = selectors.visible_slugs(request.user)
-    if slugs is not None:
-        run.failures = [f for f in run.failures if f.get("practice") in slugs]
+    run.failures = selectors.visible_failures(run.failures, selectors.visible_slugs(request.user))
     for calc in calculations:
         calc.line_items = [FeeLine.from_dict(line) for line in calc.lines]
     return render(

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from contracts.choices import FeeModel, HybridBasis, Service
 from contracts.models import Agreement, FeeCalculation, FeeRun, FmvOpinion, Invoice
+from contracts.selectors import visible_failures
 from mso.tenancy.models import Practice
 
 
@@ -123,8 +124,7 @@ class FeeRunSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FeeRunFailureSerializer(many=True))
     def get_failures(self, run: FeeRun) -> list[dict]:
-        slugs = self.context.get("visible_slugs")
-        return [f for f in run.failures if slugs is None or f.get("practice") in slugs]
+        return visible_failures(run.failures, self.context.get("visible_slugs"))
 
     class Meta:
         model = FeeRun
