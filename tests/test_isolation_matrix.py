@@ -275,3 +275,20 @@ def _assert_reachable_by_a(world, route, entry, a, url):
             response.status_code,
             response.content[:300],
         )
+
+
+@pytest.mark.parametrize(
+    ("content", "marker", "found"),
+    [
+        (b"<td>2025-11-27</td>", "5-1", False),  # a short claim number inside a date
+        (b"<td>Claim 5-1</td>", "5-1", True),
+        (b"<td>15-1</td>", "5-1", False),  # another practice's claim 15-1
+        (b'<path d="M1.5-1.5V9"/>', "5-1", False),  # an icon's path data
+        (b"Claim 5-1.", "5-1", True),
+        (b"manager@alpha.test", "@alpha.test", True),
+        (b"$9,876.54 due", "9,876.54", True),
+        (b"Alpha Medical Group, P.C.", "Alpha Medical Group", True),
+    ],
+)
+def test_markers_match_whole_tokens(content, marker, found):
+    assert (leaked(content, {marker}) == [marker]) is found

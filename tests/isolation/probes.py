@@ -1,6 +1,8 @@
 """What the matrix looks at besides the answer: practice A's rows and states before and after,
 and the cache entries other practices hold."""
 
+import re
+
 from django.core.cache import cache
 from django.db import connection
 
@@ -61,5 +63,14 @@ def foreign_cache_leaks(own_schema: str, markers: set[str]) -> list[str]:
     return leaks
 
 
+def _marker_pattern(marker: str) -> re.Pattern:
+    """The marker as a whole token: a claim number "5-1" must not match inside "2025-11-27"
+    or an icon's path data "1.5-1.5". A marker that starts or ends with a letter or digit must
+    not touch another one (or a decimal point and digit) there."""
+    left = r"(?<![\w-])(?<!\d\.)" if re.match(r"\w", marker[0]) else ""
+    right = r"(?![\w-]|\.\d)" if re.match(r"\w", marker[-1]) else ""
+    return re.compile((left + re.escape(marker) + right).encode())
+
+
 def leaked(content: bytes, markers: set[str]) -> list[str]:
-    return sorted(m for m in markers if m.encode() in content)
+    return sorted(m for m in markers if _marker_pattern(m).search(content))
