@@ -3,8 +3,9 @@
 A 10,000-claim remittance writes tens of thousands of rows. Building Django model instances
 and multi-row INSERT statements for them costs more than the database work itself, so posting
 reserves the new rows' ids from their sequences in one query, then streams plain tuples through
-PostgreSQL's COPY (text format). Everything runs on the current connection, inside the
-caller's transaction and the practice's search_path.
+PostgreSQL's COPY (text format). Everything runs on the current connection (or on a cursor
+given, such as a posting's database worker's), inside the caller's transaction and the
+practice's search_path.
 """
 
 from __future__ import annotations
@@ -83,19 +84,26 @@ def _columns(model, fields: Sequence[str]) -> str:
 
 def reserve_ids(model, count: int) -> list[int]:
     """`count` new primary keys from the table's identity sequence, in one query."""
+    with connection.cursor() as cursor:
+        return reserve_ids_on(cursor, model, count)
+
+
+def reserve_ids_on(cursor, model, count: int) -> list[int]:
+    """reserve_ids() on a given cursor (Django's or a worker's psycopg2 cursor)."""
     if count == 0:
         return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    # The sequence is looked up once (MATERIALIZED): per row, the lookup costs more than
+    # nextval() itself.
+    cursor.execute(
+        "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
+        "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
+        [model._meta.db_table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """COPY rows (tuples in `fields` order) into the model's table; returns the count."""
+def copy_text(model, fields: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """Rows (tuples in `fields` order) in COPY's text format, one line each."""
     converters = [_converter(model, name) for name in fields]
     lines = [
         "\t".join(
@@ -106,22 +114,33 @@ def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
         )
         for row in rows
     ]
-    count = len(lines)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def copy_sql(model, fields: Sequence[str]) -> str:
+    return f"COPY {model._meta.db_table} ({_columns(model, fields)}) FROM STDIN"
+
+
+def copy_into(cursor, sql: str, text: str) -> None:
+    """Send COPY text on a psycopg2 cursor (the current connection's, or a worker's)."""
+    if text:
+        # One read of the whole text: psycopg2 takes the GIL back for every chunk it reads,
+        # and a worker thread waits for it while the reader runs.
+        cursor.copy_expert(sql, io.StringIO(text), size=max(8192, len(text)))
+
+
+def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """COPY rows (tuples in `fields` order) into the model's table; returns the count."""
+    text = copy_text(model, fields, rows)
+    count = text.count("\n")  # COPY text escapes newlines inside values
     if count:
-        buffer = io.StringIO("\n".join(lines) + "\n")
-        sql = f"COPY {model._meta.db_table} ({_columns(model, fields)}) FROM STDIN"
+        sql = copy_sql(model, fields)
         start = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(sql, buffer)  # the psycopg2 cursor, same search_path
+            copy_into(cursor.cursor, sql, text)  # the psycopg2 cursor, same search_path
         if connection.queries_logged:
             # Django's query log does not see COPY; count it so query budgets stay honest.
             connection.queries_log.append(
                 {"sql": f"{sql} -- {count} rows", "time": f"{time.monotonic() - start:.3f}"}
             )
     return count
-
-
-def select_rows(sql: str, params: Sequence) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()

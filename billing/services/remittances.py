@@ -1,39 +1,38 @@
-"""Posting 835 remittances: all or nothing, exactly once per payer + trace number, with a
-fixed number of queries per file (bulk reads and writes), whatever its number of claims."""
+"""Posting 835 remittances: all or nothing, exactly once per payer + trace number.
+
+The claims are posted while the file is read: the reader hands each claim to the posting (a
+ClaimSink), which matches claims and lines and turns them into rows in batches; each batch's
+writes go to a database worker thread, so PostgreSQL writes one batch while Python reads the
+next. All of it is one transaction: a file found invalid at its last segment posts nothing.
+The number of statements depends on the number of batches (at most BATCHES), never on the
+number of claims.
+"""
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from psycopg2.extras import execute_values
 
 from billing.choices import TRANSITIONS, ClaimStatus, DenialStatus
 from billing.exceptions import RemittanceError
-from billing.models import (
-    Adjustment,
-    Claim,
-    ClaimLine,
-    ClaimPayment,
-    ClaimStatusChange,
-    DenialCase,
-    Encounter,
-    LinePayment,
-    ProviderAdjustment,
-    Remittance,
-)
+from billing.models import Claim, ProviderAdjustment, Remittance
+from billing.x12.collector import cyclic_gc_paused
 from billing.x12.errors import X12Error
-from billing.x12.reader835 import Claim835, Remittance835, read_835
+from billing.x12.reader835 import Claim835, ClaimSink, Remittance835, read_835, scan_claims
 from mso.audit.services import audit_record
 from mso.reference.models import Payer
 from mso.tenancy.context import current_practice
 from practices.models import Coverage, Provider
 
-from . import bulk
+from . import bulk, posting_sql
 from .claims import claim_build
+from .dbworker import ConnectionWorker
+from .posting_sql import BATCH_TABLES, ClaimRef, Known, LineRef
 
+BATCHES = 8  # a file's claims are posted in at most this many batches ...
+MIN_BATCH = 100  # ... of at least this many claims
 ZERO = Decimal("0.00")
 REVERSAL, DENIED, NOT_OURS = "22", "4", "23"
 
@@ -82,28 +81,7 @@ def _all_adjustments(clp: Claim835):
         yield from line.adjustments
 
 
-@dataclass(slots=True)
-class _ClaimRef:
-    """What posting needs of a claim, read without building model instances."""
-
-    pk: int
-    patient_control_number: str
-    status: str
-    payer_id: int
-    payer_claim_number: str
-    patient_id: int
-    coverage_priority: int
-
-
-@dataclass(slots=True)
-class _LineRef:
-    pk: int
-    line_control_number: str
-    procedure_code: str
-    service_date: object
-
-
-def _match_line(line, claim_lines: list[_LineRef]) -> _LineRef | None:
+def _match_line(line, claim_lines: list[LineRef]) -> LineRef | None:
     if line.line_control_number:
         for candidate in claim_lines:
             if candidate.line_control_number == line.line_control_number:
@@ -117,44 +95,33 @@ def _match_line(line, claim_lines: list[_LineRef]) -> _LineRef | None:
     return None
 
 
-def _lock_claims(pcns: list[str]) -> dict[str, _ClaimRef]:
-    """The remittance's claims, locked for the posting (one query, array parameter)."""
-    sql = (
-        f"SELECT c.id, c.patient_control_number, c.status, c.payer_id, "  # noqa: S608
-        f"c.payer_claim_number, e.patient_id, v.priority "
-        f"FROM {Claim._meta.db_table} c "
-        f"JOIN {Encounter._meta.db_table} e ON e.id = c.encounter_id "
-        f"JOIN {Coverage._meta.db_table} v ON v.id = c.coverage_id "
-        "WHERE c.patient_control_number = ANY(%s) FOR UPDATE OF c"
-    )
-    return {row[1]: _ClaimRef(*row) for row in bulk.select_rows(sql, [pcns])}
+class _Posting(ClaimSink):
+    """Posts one remittance as the reader hands over its header, then its claims."""
 
-
-def _claim_lines(claim_ids: list[int]) -> dict[int, list[_LineRef]]:
-    sql = (
-        "SELECT claim_id, id, line_control_number, procedure_code, service_date "  # noqa: S608
-        f"FROM {ClaimLine._meta.db_table} WHERE claim_id = ANY(%s) ORDER BY claim_id, line_number"
-    )
-    lines: dict[int, list[_LineRef]] = defaultdict(list)
-    for claim_id, *rest in bulk.select_rows(sql, [claim_ids]):
-        lines[claim_id].append(_LineRef(*rest))
-    return lines
-
-
-class _Posting:
-    """Accumulates the rows of one remittance as plain tuples, then writes them with COPY:
-    the statements a file needs do not depend on its number of claims."""
-
-    def __init__(self, remit: Remittance835, remittance: Remittance, actor):
-        self.remit, self.remittance, self.actor = remit, remittance, actor
+    def __init__(self, actor, file_name: str, content: str, worker: ConnectionWorker):
+        self.actor, self.file_name, self.content = actor, file_name, content
         self.actor_id = actor.pk if actor is not None else None
-        self.claims = _lock_claims(list({clp.patient_control_number for clp in remit.claims}))
-        self.lines = _claim_lines([c.pk for c in self.claims.values()])
-        self.paid_claims: list[_ClaimRef] = []
+        self.worker = worker
+        # The claims, their lines and the new rows' ids are fetched while the file is read.
+        pcns, line_count = scan_claims(content)
+        self.scanned = set(pcns)
+        self.prefetched = worker.submit(
+            posting_sql.prefetch, sorted(self.scanned), len(pcns), line_count
+        )
+        self.known: Known | None = None
+        self.batch_size = max(MIN_BATCH, -(-len(pcns) // BATCHES))
+        self.pending: list[Claim835] = []
+        self.remittance: Remittance | None = None
+        self.duplicate: Remittance | None = None
+        self.refusal: RemittanceError | None = None
+        self.trace_number = ""
+        self.ignoring = False
+        self.final: dict[int, tuple[ClaimRef, str]] = {}
         self.payment_ids: list[int] = []
+        self.patient_ids: set[int] = set()
         self.now = timezone.now()
         self.summary = {
-            "claims": len(remit.claims),
+            "claims": 0,
             "matched": 0,
             "unmatched": [],
             "paid_total": ZERO,
@@ -166,18 +133,94 @@ class _Posting:
             "status_not_changed": [],
         }
 
-    def post(self) -> dict:
-        claims = self.remit.claims
-        payment_ids = self.payment_ids = bulk.reserve_ids(ClaimPayment, len(claims))
+    # -- ClaimSink
+
+    def header(self, remittance: Remittance835) -> None:
+        if self.remittance is not None or self.duplicate or self.refusal:
+            self.ignoring = True  # a second transaction set: read_835 refuses the file
+            return
+        identifier = _payer_identifier(remittance)
+        self.duplicate = Remittance.objects.filter(
+            payer_identifier=identifier, trace_number=remittance.trace.number
+        ).first()
+        if self.duplicate is not None:
+            return
+        try:
+            _check_payee(remittance)
+        except RemittanceError as exc:
+            self.refusal = exc  # raised once the file is read: a defect in it comes first
+            return
+        self.trace_number = remittance.trace.number
+        self.remittance = Remittance.objects.create(
+            payer=Payer.objects.filter(payer_id=remittance.payer.identifier).first(),
+            payer_name=remittance.payer.name[:120],
+            payer_identifier=identifier,
+            trace_number=remittance.trace.number,
+            payment_amount=remittance.payment.amount,
+            payment_method=remittance.payment.method,
+            payment_date=remittance.payment.date,
+            file_name=self.file_name[:200],
+            content_sha256=hashlib.sha256(self.content.encode()).hexdigest(),
+            claim_count=0,
+            posted_by=self.actor,
+        )
+
+    def claim(self, claim: Claim835) -> None:
+        if self.remittance is None or self.ignoring:
+            return
+        self.pending.append(claim)
+        if len(self.pending) >= self.batch_size:
+            self._flush()
+
+    # -- batches
+
+    def _flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        known = self._known(batch)
         payments = [
-            (clp, self.claims.get(clp.patient_control_number), payment_id)
-            for clp, payment_id in zip(claims, payment_ids, strict=True)
+            (clp, known.claims.get(clp.patient_control_number), known.payment_ids.popleft())
+            for clp in batch
         ]
+        payment_rows, line_rows, adjustment_rows = self._payment_rows(payments, known)
+        claim_rows, history, denials = self._status_rows(payments)
+        rows = (payment_rows, line_rows, adjustment_rows, history, denials)
+        copies = [
+            (bulk.copy_sql(model, fields), bulk.copy_text(model, fields, table_rows))
+            for (model, fields), table_rows in zip(BATCH_TABLES, rows, strict=True)
+        ]
+        self.worker.submit(posting_sql.write_batch, copies, claim_rows, self.now)
+
+    def _known(self, batch: list[Claim835]) -> Known:
+        """The prefetched claims and ids, topped up (rarely) for what the scan missed."""
+        if self.known is None:
+            self.known = self.worker.result(self.prefetched)
+        known = self.known
+        missed = {c.patient_control_number for c in batch} - self.scanned
+        if missed:
+            self.scanned |= missed
+            extra = self.worker.result(
+                self.worker.submit(posting_sql.prefetch, sorted(missed), 0, 0)
+            )
+            known.claims.update(extra.claims)
+            known.lines.update(extra.lines)
+        line_count = sum(len(c.lines) for c in batch)
+        if len(known.payment_ids) < len(batch) or len(known.line_ids) < line_count:
+            more = self.worker.result(
+                self.worker.submit(posting_sql.prefetch, [], len(batch), line_count)
+            )
+            known.payment_ids.extend(more.payment_ids)
+            known.line_ids.extend(more.line_ids)
+        return known
+
+    def _payment_rows(self, payments, known: Known) -> tuple[list, list, list]:
         payment_rows, line_rows, adjustment_rows = [], [], []
-        line_ids = iter(bulk.reserve_ids(LinePayment, sum(len(clp.lines) for clp in claims)))
         remittance_id = self.remittance.pk
+        line_ids = known.line_ids
         for clp, claim, payment_id in payments:
-            self._tally(clp)
+            self._tally(clp, claim)
+            self.payment_ids.append(payment_id)
             payment_rows.append(
                 (
                     payment_id,
@@ -194,9 +237,9 @@ class _Posting:
                 )
             )
             adjustment_rows += [self._adjustment(payment_id, None, adj) for adj in clp.adjustments]
-            claim_lines = self.lines.get(claim.pk, []) if claim else []
+            claim_lines = known.lines.get(claim.pk, []) if claim else []
             for line in clp.lines:
-                line_id = next(line_ids)
+                line_id = line_ids.popleft()
                 matched = _match_line(line, claim_lines)
                 line_rows.append(
                     (
@@ -216,41 +259,29 @@ class _Posting:
                 adjustment_rows += [
                     self._adjustment(payment_id, line_id, adj) for adj in line.adjustments
                 ]
-        bulk.copy_rows(ClaimPayment, ("id", *PAYMENT_FIELDS), payment_rows)
-        bulk.copy_rows(LinePayment, ("id", *LINE_FIELDS), line_rows)
-        bulk.copy_rows(Adjustment, ADJUSTMENT_FIELDS, adjustment_rows)
-        ProviderAdjustment.objects.bulk_create(
-            ProviderAdjustment(
-                remittance=self.remittance,
-                provider_identifier=plb.provider_id,
-                fiscal_date=plb.fiscal_period_end,
-                reason=plb.reason,
-                reference=plb.reference,
-                amount=plb.amount,
-            )
-            for plb in self.remit.provider_adjustments
-        )
-        self.summary["plb_total"] = sum((p.amount for p in self.remit.provider_adjustments), ZERO)
-        self._update_claims(payments)
-        return self._summary_json()
+        return payment_rows, line_rows, adjustment_rows
 
     def _adjustment(self, payment_id: int, line_id: int | None, adj) -> tuple:
         self.summary["adjustments_by_group"][adj.group] += adj.amount
         return (payment_id, line_id, adj.group, adj.reason, adj.amount, adj.quantity)
 
-    def _tally(self, clp: Claim835) -> None:
-        self.summary["paid_total"] += clp.payment
-        self.summary["patient_responsibility_total"] += clp.patient_responsibility
-        if clp.patient_control_number in self.claims:
-            self.summary["matched"] += 1
+    def _tally(self, clp: Claim835, claim: ClaimRef | None) -> None:
+        summary = self.summary
+        summary["claims"] += 1
+        summary["paid_total"] += clp.payment
+        summary["patient_responsibility_total"] += clp.patient_responsibility
+        if claim is not None:
+            summary["matched"] += 1
+            self.patient_ids.add(claim.patient_id)
         else:
-            self.summary["unmatched"].append(clp.patient_control_number)
+            summary["unmatched"].append(clp.patient_control_number)
 
-    def _update_claims(self, payments) -> None:
+    def _status_rows(self, payments) -> tuple[list, list, list]:
         """Walk the CLPs in file order (a reversal then a new adjudication of the same claim
-        is common), then write each claim's final status in one UPDATE."""
-        final: dict[int, tuple[_ClaimRef, str]] = {}
-        history, denials, denied = [], [], []
+        is common, maybe in different batches): each claim's new status, its history and
+        the denial cases opened."""
+        changed: dict[int, str] = {}
+        history, denials = [], []
         for clp, claim, payment_id in payments:
             if claim is None:
                 continue
@@ -260,30 +291,25 @@ class _Posting:
             if target is None or target not in TRANSITIONS[claim.status]:
                 self.summary["status_not_changed"].append(claim.patient_control_number)
                 continue
-            note = f"835 {self.remittance.trace_number}: {clp.status_code}, paid {clp.payment}"
+            note = f"835 {self.trace_number}: {clp.status_code}, paid {clp.payment}"
             history.append((claim.pk, claim.status, target, self.actor_id, note, self.now))
-            claim.status = target
-            final[claim.pk] = (claim, target)
+            claim.status = changed[claim.pk] = target
+            self.final[claim.pk] = (claim, target)
             if target in (ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID):
                 denials.append(self._denial(clp, payment_id, claim, target))
                 if target == ClaimStatus.DENIED:
-                    denied.append(claim.patient_control_number)
-        self.paid_claims = [
-            claim
-            for claim, target in final.values()
-            if target in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID)
-        ]
+                    self.summary["denied"].append(claim.patient_control_number)
         # The payer's claim number is what corrections and voids must quote.
         numbered: dict[int, str] = {}
         for clp, claim, _ in payments:
             if claim is not None and clp.payer_claim_number and not claim.payer_claim_number:
                 claim.payer_claim_number = numbered[claim.pk] = clp.payer_claim_number
-        _update_claim_rows({pk: target for pk, (_, target) in final.items()}, numbered, self.now)
-        bulk.copy_rows(ClaimStatusChange, HISTORY_FIELDS, history)
-        bulk.copy_rows(DenialCase, DENIAL_FIELDS, denials)
-        self.summary["denied"] = denied
+        claim_rows = [
+            (pk, changed.get(pk), numbered.get(pk)) for pk in changed.keys() | numbered.keys()
+        ]
+        return claim_rows, history, denials
 
-    def _denial(self, clp, payment_id, claim: _ClaimRef, target) -> tuple:
+    def _denial(self, clp, payment_id, claim: ClaimRef, target) -> tuple:
         denied_adjustments = [a for a in _all_adjustments(clp) if a.group != "PR"]
         if target == ClaimStatus.PARTIALLY_PAID:
             denied_lines = [line for line in clp.lines if line.payment == 0]
@@ -310,7 +336,55 @@ class _Posting:
             "",
         )
 
-    def _summary_json(self) -> dict:
+    # -- the end of the file
+
+    def finish(self, remit: Remittance835) -> tuple[Remittance, bool]:
+        """The file has been read without a defect: write what is left, and sum up."""
+        if self.duplicate is not None:
+            return self.duplicate, False
+        if self.refusal is not None:
+            raise self.refusal
+        assert self.remittance is not None  # header() ran: a read file has a header
+        self._flush()
+        self.worker.drain()
+        remittance = self.remittance
+        ProviderAdjustment.objects.bulk_create(
+            ProviderAdjustment(
+                remittance=remittance,
+                provider_identifier=plb.provider_id,
+                fiscal_date=plb.fiscal_period_end,
+                reason=plb.reason,
+                reference=plb.reference,
+                amount=plb.amount,
+            )
+            for plb in remit.provider_adjustments
+        )
+        self.summary["plb_total"] = sum((p.amount for p in remit.provider_adjustments), ZERO)
+        summary = self._summary_json(remit)
+        paid = [
+            claim
+            for claim, target in self.final.values()
+            if target in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID)
+        ]
+        summary["secondary_claims"] = _queue_secondary(paid, self.actor)
+        remittance.claim_count = len(remit.claims)
+        remittance.matched_count = summary["matched"]
+        remittance.summary = summary
+        remittance.save(update_fields=["claim_count", "matched_count", "summary"])
+        # The posting knows its rows and patients: the audit event needs no query to find them.
+        audit_record(
+            actor=self.actor,
+            action="era.post",
+            obj=remittance,
+            changes={
+                **{k: summary[k] for k in ("claims", "matched", "paid_total")},
+                "claim_payment_ids": self.payment_ids,
+            },
+            patient_ids=sorted(self.patient_ids),
+        )
+        return remittance, True
+
+    def _summary_json(self, remit: Remittance835) -> dict:
         s = self.summary
         return {
             "claims": s["claims"],
@@ -325,76 +399,11 @@ class _Posting:
             "denied": s["denied"],
             "reversals": s["reversals"],
             "status_not_changed": s["status_not_changed"],
-            "payment_amount": str(self.remit.payment.amount),
+            "payment_amount": str(remit.payment.amount),
         }
 
 
-PAYMENT_FIELDS = (
-    "remittance",
-    "claim",
-    "patient_control_number",
-    "status_code",
-    "charge",
-    "paid",
-    "patient_responsibility",
-    "payer_claim_number",
-    "remark_codes",
-    "resolved_note",
-)
-LINE_FIELDS = (
-    "claim_payment",
-    "claim_line",
-    "procedure_code",
-    "modifiers",
-    "charge",
-    "paid",
-    "allowed",
-    "units",
-    "service_date",
-    "remark_codes",
-)
-ADJUSTMENT_FIELDS = ("claim_payment", "line_payment", "group", "reason", "amount", "quantity")
-HISTORY_FIELDS = ("claim", "from_status", "to_status", "actor", "note", "at")
-DENIAL_FIELDS = (
-    "claim",
-    "claim_payment",
-    "payer",
-    "reason_codes",
-    "remark_codes",
-    "group_codes",
-    "amount",
-    "whole_claim",
-    "status",
-    "opened_at",
-    "write_off_reason",
-)
-
-
-def _update_claim_rows(statuses: dict[int, str], numbers: dict[int, str], now) -> None:
-    """Each touched claim's new status and first payer claim number in one UPDATE ... FROM
-    (VALUES ...): every claim row is rewritten once. (Django's bulk_update builds a CASE per
-    row, many times slower on large remittances.) NULL in a column keeps the current value."""
-    rows = [(pk, statuses.get(pk), numbers.get(pk)) for pk in statuses.keys() | numbers.keys()]
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        now_sql = cursor.cursor.mogrify("%s", [now]).decode()  # a quoted timestamptz literal
-        execute_values(
-            cursor.cursor,  # the psycopg2 cursor, on the practice's search_path
-            f"UPDATE {Claim._meta.db_table} AS c SET "  # noqa: S608
-            "status = COALESCE(v.status, c.status), "
-            "status_changed_at = CASE WHEN v.status IS NULL THEN c.status_changed_at "
-            f"ELSE {now_sql} END, "
-            "status_reason = CASE WHEN v.status IS NULL THEN c.status_reason ELSE '' END, "
-            "payer_claim_number = COALESCE(v.number, c.payer_claim_number) "
-            "FROM (VALUES %s) AS v(id, status, number) WHERE c.id = v.id",
-            rows,
-            template="(%s, %s::varchar, %s::varchar)",
-            page_size=len(rows),
-        )
-
-
-def _queue_secondary(paid: list[_ClaimRef], actor) -> list[str]:
+def _queue_secondary(paid: list[ClaimRef], actor) -> list[str]:
     """Bill the next payer for claims the primary adjudicated, carrying its payment."""
     queued = []
     # Most patients have one payer: look only at claims of patients with a secondary.
@@ -431,53 +440,21 @@ def _queue_secondary(paid: list[_ClaimRef], actor) -> list[str]:
     return queued
 
 
-def era_read(content: str) -> Remittance835:
+def era_read(content: str, sink: ClaimSink | None = None) -> Remittance835:
     try:
-        return read_835(content)
+        return read_835(content, sink=sink)
     except X12Error as exc:
         raise RemittanceError({"file": [f"Rejected, nothing posted: {exc}"]}) from exc
 
 
-@transaction.atomic
 def era_post(*, actor, file_name: str, content: str) -> tuple[Remittance, bool]:
     """Post an 835. Returns (remittance, created). The same payer + trace number again is
     reported as already posted (created=False) and changes nothing."""
-    remit = era_read(content)
-    identifier = _payer_identifier(remit)
-    existing = Remittance.objects.filter(
-        payer_identifier=identifier, trace_number=remit.trace.number
-    ).first()
-    if existing is not None:
-        return existing, False
-    _check_payee(remit)
-    remittance = Remittance.objects.create(
-        payer=Payer.objects.filter(payer_id=remit.payer.identifier).first(),
-        payer_name=remit.payer.name[:120],
-        payer_identifier=identifier,
-        trace_number=remit.trace.number,
-        payment_amount=remit.payment.amount,
-        payment_method=remit.payment.method,
-        payment_date=remit.payment.date,
-        file_name=file_name[:200],
-        content_sha256=hashlib.sha256(content.encode()).hexdigest(),
-        claim_count=len(remit.claims),
-        posted_by=actor,
-    )
-    posting = _Posting(remit, remittance, actor)
-    summary = posting.post()
-    summary["secondary_claims"] = _queue_secondary(posting.paid_claims, actor)
-    remittance.matched_count = summary["matched"]
-    remittance.summary = summary
-    remittance.save(update_fields=["matched_count", "summary"])
-    # The posting knows its rows and patients: the audit event needs no query to find them.
-    audit_record(
-        actor=actor,
-        action="era.post",
-        obj=remittance,
-        changes={
-            **{k: summary[k] for k in ("claims", "matched", "paid_total")},
-            "claim_payment_ids": posting.payment_ids,
-        },
-        patient_ids=sorted({claim.patient_id for claim in posting.claims.values()}),
-    )
-    return remittance, True
+    with cyclic_gc_paused(), transaction.atomic():
+        worker = ConnectionWorker()
+        try:
+            posting = _Posting(actor, file_name, content, worker)
+            remit = era_read(content, sink=posting)
+            return posting.finish(remit)
+        finally:
+            worker.close()  # before the transaction ends, whatever happened

@@ -17,7 +17,7 @@ the others raise in strict mode and are collected as warnings in tolerant mode.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -302,16 +302,27 @@ def _check_dtp(segment: Segment, value: str, named: str, reporter: Reporter) -> 
 class Matcher:
     """Places the segments of one transaction set into the loops of `layout`."""
 
-    def __init__(self, layout: Loop, reporter: Reporter) -> None:
+    def __init__(
+        self,
+        layout: Loop,
+        reporter: Reporter,
+        on_close: Callable[[Node, Node | None], None] | None = None,
+    ) -> None:
+        """`on_close(node, parent)`, when given, is called as each loop is complete (in file
+        order; the parent is None for the transaction set itself): a reader can build and
+        hand on a loop (a claim of a large file) while the rest is still being placed."""
         self.layout = layout
         self.reporter = reporter
         self.known_ids = layout.segment_ids()
+        self.on_close = on_close
+        self.root: Node | None = None  # set when parse() starts
 
     def parse(self, segments: Sequence[Segment]) -> Node:
         first = segments[0]
         if not self.layout.trigger.matches(first):
             raise first.error(f"expected {self.layout.trigger.describe}")
         root = Node(self.layout, [first])
+        self.root = root
         check_elements(self.layout.trigger, first, self.reporter)
         stack = [_Frame(self.layout, root)]
         place = self._place
@@ -319,7 +330,7 @@ class Matcher:
             place(stack, segment)
         last = segments[-1]
         while stack:
-            self._close(stack.pop(), last)
+            self._close(stack, last)
         return root
 
     def _find(self, frame: _Frame, segment: Segment) -> int | None:
@@ -372,7 +383,7 @@ class Matcher:
             )
         if level < innermost:
             while len(stack) - 1 > level:
-                self._close(stack.pop(), segment)
+                self._close(stack, segment)
             frame = stack[level]
         table = frame.table
         item_pos = table.positions[target]
@@ -402,7 +413,9 @@ class Matcher:
         if rule.elements:
             check_elements(rule, segment, self.reporter)
 
-    def _close(self, frame: _Frame, segment: Segment) -> None:
+    def _close(self, stack: list[_Frame], segment: Segment) -> None:
+        """Pop the innermost loop: report what it lacks, then hand it to on_close."""
+        frame = stack.pop()
         for index in frame.table.required:
             if frame.counts[index] == 0 and index not in frame.reported:
                 frame.reported.add(index)
@@ -411,6 +424,8 @@ class Matcher:
                     f"required {_item_name(frame.rule.body[index])} is missing from "
                     f"{frame.rule.describe} started at segment {frame.node.header.number}",
                 )
+        if self.on_close is not None:
+            self.on_close(frame.node, stack[-1].node if stack else None)
 
     def _unexpected(self, stack: list[_Frame], segment: Segment) -> Exception:
         # 1. The segment belongs to this point of the hierarchy but comes too late.

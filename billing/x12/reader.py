@@ -13,16 +13,14 @@ and header dates. With `strict=False` count/control-number/date deviations becom
 (`X12Issue`) and reading continues; nesting errors and unreadable data always raise `X12Error`.
 """
 
-import contextlib
 import functools
-import gc
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+from billing.x12.collector import cyclic_gc_paused
 from billing.x12.errors import X12Error, X12Issue
 from billing.x12.segments import Delimiters
 
@@ -132,35 +130,6 @@ class Reporter:
         self.issues.append(segment.issue(reason))
 
 
-_gc_lock = threading.Lock()
-_gc_reads = 0  # reads in progress (in any thread) while the collector is paused
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is read.
-
-    A read allocates several objects per segment (segments, loop nodes, the result) that stay
-    alive until it ends, and it makes no reference cycles worth collecting; the collector
-    would only rescan the growing heap, again and again: about a third of the time of a large
-    file. Reference counting frees memory as usual. The collector's previous state comes back
-    when the last read in progress (in any thread) ends."""
-    global _gc_reads, _gc_was_enabled
-    with _gc_lock:
-        if _gc_reads == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_reads += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_reads -= 1
-            if _gc_reads == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 def run_checked(strict: bool, work: Callable[[Reporter], T]) -> tuple[T, tuple[X12Issue, ...]]:
     """Run a reader and report problems in file order.
 
@@ -173,7 +142,7 @@ def run_checked(strict: bool, work: Callable[[Reporter], T]) -> tuple[T, tuple[X
     fatal: X12Error | None = None
     result: T | None = None
     try:
-        with _cyclic_gc_paused():
+        with cyclic_gc_paused():
             result = work(reporter)
     except X12Error as exc:
         fatal = exc

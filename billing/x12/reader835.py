@@ -44,12 +44,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from billing.claimdata import Address
 from billing.x12 import carc
 from billing.x12.errors import X12Error, X12Issue
 from billing.x12.grammar import El, Matcher, Node, Seg, el, loop, seg
 from billing.x12.reader import (
+    ISA_LENGTH,
     Group,
     Interchange,
     Reporter,
@@ -69,6 +71,7 @@ __all__ = [
     "Adjustment835",
     "Amount835",
     "Claim835",
+    "ClaimSink",
     "Name835",
     "Payee835",
     "Payer835",
@@ -83,6 +86,7 @@ __all__ = [
     "X12Issue",
     "read_835",
     "read_835_all",
+    "scan_claims",
 ]
 
 ZERO = Decimal(0)
@@ -865,6 +869,18 @@ class Remittance835:
         return found[0] if found else None
 
 
+class ClaimSink(Protocol):
+    """Receives a remittance while it is read, so that a caller can work on the first claims
+    (post them) while the rest of a large file is still being read. For each transaction set:
+    header() once (the remittance with no claims yet), then claim() for each claim in file
+    order. A problem found later still makes the read fail: whatever the sink did must be
+    undone then (posting runs inside one database transaction)."""
+
+    def header(self, remittance: Remittance835) -> None: ...
+
+    def claim(self, claim: Claim835) -> None: ...
+
+
 def _find_amount(amounts: Iterable[Amount835], qualifier: str) -> Decimal | None:
     for each in amounts:
         if each.qualifier == qualifier:
@@ -1427,22 +1443,15 @@ def _provider_adjustments(root: Node) -> tuple[ProviderAdjustment835, ...]:
     return tuple(found)
 
 
-def _remittance(
-    interchange: Interchange, group: Group, transaction: Transaction, reporter: Reporter
+def _head(
+    interchange: Interchange, group: Group, transaction: Transaction, root: Node, reporter: Reporter
 ) -> Remittance835:
-    segments = transaction.segments
-    _precheck(segments, reporter)
-    root = Matcher(LAYOUT_835, reporter).parse(segments)
+    """The remittance as its header says (ST to the payee loop), without claims or PLB."""
     st = root.header
     bpr = root.first("BPR")
     trn = root.first("TRN")
     if bpr is None or trn is None:  # the pre-check makes this impossible
         raise st.error("BPR and TRN are required")
-    claims = tuple(
-        _claim(claim, header.header.get(1), reporter)
-        for header in root.loops("2000")
-        for claim in header.loops("2100")
-    )
     references = _references(root.all("REF"))
     production = root.first("DTM", "405")
     currency = root.first("CUR")
@@ -1455,7 +1464,7 @@ def _remittance(
         company_id=bpr.get(10),
         date=parse_d8(bpr.get(16)),
     )
-    remittance = Remittance835(
+    return Remittance835(
         interchange_control_number=interchange.control_number,
         group_control_number=group.control_number,
         transaction_control_number=transaction.control_number,
@@ -1472,10 +1481,49 @@ def _remittance(
         production_date=parse_d8(production.get(2)) if production else None,
         payer=_payer(root.loop("1000A"), trn),
         payee=_payee(root.loop("1000B"), reporter),
-        claims=claims,
-        provider_adjustments=_provider_adjustments(root),
+        claims=(),
+        provider_adjustments=(),
         segment_number=st.number,
     )
+
+
+def _remittance(
+    interchange: Interchange,
+    group: Group,
+    transaction: Transaction,
+    reporter: Reporter,
+    sink: ClaimSink | None,
+) -> Remittance835:
+    segments = transaction.segments
+    _precheck(segments, reporter)
+    claims: list[Claim835] = []
+    head: Remittance835 | None = None
+
+    def closed(node: Node, parent: Node | None) -> None:
+        # Each claim (loop 2100) is built as soon as it is complete, and handed on.
+        nonlocal head
+        if node.rule.id != "2100":
+            return
+        if head is None:
+            head = _head(interchange, group, transaction, matcher.root, reporter)
+            if sink is not None:
+                sink.header(head)
+        claim = _claim(node, parent.header.get(1) if parent else "", reporter)
+        claims.append(claim)
+        if sink is not None:
+            sink.claim(claim)
+
+    matcher = Matcher(LAYOUT_835, reporter, on_close=closed)
+    root = matcher.parse(segments)
+    if head is None:  # no claims
+        head = _head(interchange, group, transaction, root, reporter)
+        if sink is not None:
+            sink.header(head)
+    remittance = replace(
+        head, claims=tuple(claims), provider_adjustments=_provider_adjustments(root)
+    )
+    payment = remittance.payment
+    bpr = root.first("BPR")
     if payment.handling_code != "D":
         claims_paid = remittance.claim_payment_total
         adjusted = remittance.provider_adjustment_total
@@ -1534,9 +1582,30 @@ def _check_complete_file(data: str | bytes) -> None:
         )
 
 
-def read_835_all(text: str | bytes, *, strict: bool = True) -> list[Remittance835]:
+def scan_claims(text: str) -> tuple[list[str], int]:
+    """Without reading the file: the CLP01 of each CLP segment and the number of SVC segments,
+    found by a text search with the delimiters of the (first) ISA. A hint that lets work which
+    needs the claim numbers (locking the claims) start while the file is read; it validates
+    nothing, and a file it cannot scan gives ([], 0)."""
+    start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    if not text.startswith("ISA", start) or len(text) < start + ISA_LENGTH:
+        return [], 0
+    element, terminator = text[start + 3], text[start + ISA_LENGTH - 1]
+    before = re.escape(terminator) + r"[ \t\r\n]*"
+    clp = re.compile(
+        before + "CLP" + re.escape(element) + f"([^{re.escape(element + terminator)}]*)"
+    )
+    svc = re.compile(before + "SVC" + re.escape(element))
+    return clp.findall(text), sum(1 for _ in svc.finditer(text))
+
+
+def read_835_all(
+    text: str | bytes, *, strict: bool = True, sink: ClaimSink | None = None
+) -> list[Remittance835]:
     """Every 835 transaction set of the file, in order. In tolerant mode each carries the
-    warnings of its own segments (ST to SE) and those of the envelope (ISA, GS, GE, IEA)."""
+    warnings of its own segments (ST to SE) and those of the envelope (ISA, GS, GE, IEA).
+    A `sink` receives each transaction's header and claims while the file is read (see
+    ClaimSink); what is returned is still only valid once this returns without an error."""
 
     def work(reporter: Reporter) -> list[tuple[Remittance835, int]]:
         _check_complete_file(text)
@@ -1554,7 +1623,7 @@ def read_835_all(text: str | bytes, *, strict: bool = True) -> list[Remittance83
                             f"ST03 {transaction.implementation!r} does not match GS08 "
                             f"{group.version!r} (the 835 does not use ST03)",
                         )
-                    remittance = _remittance(interchange, group, transaction, reporter)
+                    remittance = _remittance(interchange, group, transaction, reporter, sink)
                     found.append((remittance, transaction.segments[-1].number))
         return found
 
@@ -1581,9 +1650,11 @@ def read_835_all(text: str | bytes, *, strict: bool = True) -> list[Remittance83
     ]
 
 
-def read_835(text: str | bytes, *, strict: bool = True) -> Remittance835:
+def read_835(
+    text: str | bytes, *, strict: bool = True, sink: ClaimSink | None = None
+) -> Remittance835:
     """The 835 of a file holding exactly one transaction set (the usual case)."""
-    remittances = read_835_all(text, strict=strict)
+    remittances = read_835_all(text, strict=strict, sink=sink)
     if len(remittances) != 1:
         raise X12Error(
             1,

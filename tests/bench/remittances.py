@@ -2,18 +2,21 @@
 file), then parse and post it against matching claims; queries must not grow per claim."""
 
 import io
+import os
 import time
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from billing.choices import ClaimStatus
 from billing.claimdata import ControlNumbers
 from billing.models import Claim, ClaimLine, Encounter
+from billing.services import remittances
 from billing.services.remittances import era_post
 from billing.x12.reader835 import read_835
 from billing.x12.writer835 import synthetic_835_input, write_835
@@ -123,6 +126,59 @@ def _post(practice, text: str, name: str) -> tuple[float, int, dict]:
     return elapsed, len(queries), remittance.summary
 
 
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (local servers)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # the database runs on another machine
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _trial(practice, text: str, *, batches: int) -> tuple[float, float, float | None]:
+    """Post, check the deferred foreign keys (what COMMIT would do), then undo: wall seconds,
+    this process's CPU seconds (all threads) and the database backend's."""
+    saved = remittances.BATCHES, remittances.MIN_BATCH
+    remittances.BATCHES, remittances.MIN_BATCH = batches, (1 if batches > 1 else 10**9)
+    try:
+        with schema_context(practice.schema_name):
+            connection.tenant = practice
+            backend = _backend_cpu()
+            cpu, start = time.process_time(), time.perf_counter()
+            with transaction.atomic():
+                era_post(actor=None, file_name="trial.835", content=text)
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+                after = _backend_cpu()
+                transaction.set_rollback(True)
+    finally:
+        remittances.BATCHES, remittances.MIN_BATCH = saved
+    return elapsed, cpu, (after - backend if backend is not None else None)
+
+
+def _pipeline_report(practice, text: str, n: int) -> None:
+    """The posting pipeline (batches written while the file is read) against one batch
+    written after the read, alternated to share the machine's noise; best of each."""
+    trials = {"one batch after the read": [], f"{remittances.BATCHES} batches while reading": []}
+    for _ in range(2):
+        for label, batches in zip(trials, (1, remittances.BATCHES), strict=True):
+            trials[label].append(_trial(practice, text, batches=batches))
+    print(f"  posting {n:,} claims, same file, undone after each trial (best of 2):")
+    best = {label: min(runs) for label, runs in trials.items()}
+    for label, (wall, cpu, backend) in best.items():
+        backend_text = f"{backend:.2f}" if backend is not None else "n/a"
+        print(
+            f"    {label:<28}{wall:>6.2f} s {n / wall:>7,.0f} claims/s   CPU: Python "
+            f"{cpu:.2f} s, PostgreSQL {backend_text} s"
+        )
+    serial, pipelined = (wall for wall, _, _ in best.values())
+    print(f"    pipelined vs one batch: x{serial / pipelined:.2f}")
+
+
 def _pyx12_seconds(text: str) -> float | None:
     try:
         import pyx12.params
@@ -157,6 +213,8 @@ def run() -> None:
         parse = time.perf_counter() - start
         with schema_context(practice.schema_name):
             _claims_for(remit)
+        if n_claims == N_CLAIMS:
+            _pipeline_report(practice, text, n_claims)
         post, queries, summary = _post(practice, text, f"{slug}.835")
         rows.append((n_claims, parse, post, queries, summary["matched"], text))
     print(f"835 remittance posting ({N_CLAIMS:,} claims; same process)")

@@ -1,0 +1,96 @@
+"""Statements run on the current database connection by a background thread, in the order
+they are submitted, so that PostgreSQL works while this thread goes on in Python.
+
+835 posting reads a large file (pure Python, bound to one core) and writes tens of thousands of
+rows (work done by the PostgreSQL server process, on another core). Run one after the other,
+the two add up; with the writes of the first claims handed to this worker while the reader
+goes on with the next ones, they overlap.
+
+The worker uses the caller's psycopg2 connection, so its statements belong to the caller's
+transaction (and see the practice's search_path). psycopg2 lets threads share a connection:
+statements are serialized, never interleaved. The caller must not leave the transaction while
+jobs are pending: `close()` (also on error) cancels what has not started and waits for the
+job in progress.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+T = TypeVar("T")
+
+
+class ConnectionWorker:
+    def __init__(self) -> None:
+        # This thread's Django connection itself (`django.db.connection` is a per-thread
+        # proxy): the worker thread logs its statements there.
+        self._wrapper = connections[DEFAULT_DB_ALIAS]
+        with self._wrapper.cursor():  # connects, and sets the tenant's search_path
+            pass
+        self._raw = self._wrapper.connection
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-worker")
+        self._jobs: list[Future] = []
+
+    def submit(self, job: Callable[..., T], *args) -> Future[T]:
+        """Run `job(cursor, *args)` after the jobs already submitted; `cursor` is a psycopg2
+        cursor on the shared connection (execute, copy_expert and the fetch methods)."""
+        self.raise_failure()
+        future = self._executor.submit(self._run, job, args)
+        self._jobs.append(future)
+        return future
+
+    def result(self, future: Future[T]) -> T:
+        """Wait for one job; a database error comes back as Django's exception class."""
+        with self._wrapper.wrap_database_errors:
+            return future.result()
+
+    def raise_failure(self) -> None:
+        """Raise the error of the first failed job, if one has failed already."""
+        for future in self._jobs:
+            if future.done() and future.exception() is not None:
+                self.result(future)
+
+    def drain(self) -> None:
+        """Wait for every job submitted; raise the first error."""
+        for future in self._jobs:
+            self.result(future)
+        self._jobs.clear()
+
+    def close(self) -> None:
+        """Cancel the jobs not started, wait for the one running: after this, nothing runs on
+        the connection but the caller."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, job: Callable[..., T], args: tuple) -> T:
+        with self._raw.cursor() as cursor:
+            return job(_LoggedCursor(cursor, self._wrapper), *args)
+
+
+class _LoggedCursor:
+    """A psycopg2 cursor whose statements go to the Django connection's query log (when it
+    keeps one), which does not see them otherwise: query budgets stay honest."""
+
+    def __init__(self, cursor, wrapper) -> None:
+        self._cursor, self._wrapper = cursor, wrapper
+        self.fetchall, self.fetchone = cursor.fetchall, cursor.fetchone
+
+    def execute(self, sql: str, params=None) -> None:
+        start = time.monotonic()
+        self._cursor.execute(sql, params)
+        self._log(sql, start)
+
+    def copy_expert(self, sql: str, file, size: int = 8192) -> None:
+        start = time.monotonic()
+        self._cursor.copy_expert(sql, file, size)
+        self._log(sql, start)
+
+    def _log(self, sql: str, start: float) -> None:
+        if self._wrapper.queries_logged:
+            self._wrapper.queries_log.append(
+                {"sql": sql, "time": f"{time.monotonic() - start:.3f}"}
+            )

@@ -1,0 +1,156 @@
+"""835 posting writes claims in batches while the file is still being read: a defect found
+after some batches were written still posts nothing, and what a read posts equals the file."""
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from billing.choices import ClaimStatus
+from billing.claimdata import ControlNumbers
+from billing.exceptions import RemittanceError
+from billing.models import Claim, ClaimPayment, ClaimStatusChange, LinePayment, Remittance
+from billing.services import remittances
+from billing.services.dbworker import ConnectionWorker
+from billing.services.remittances import era_post
+from billing.x12.reader835 import read_835, scan_claims
+from billing.x12.writer835 import synthetic_835_input, write_835
+from tests.bench.remittances import _claims_for
+
+pytestmark = pytest.mark.django_db
+
+CLAIMS = 350  # more than three batches of MIN_BATCH
+
+
+@pytest.fixture
+def in_a(world):
+    with schema_context(world.a.schema_name):
+        connection.tenant = world.a
+        yield world.a
+
+
+def _file(practice, claims=CLAIMS) -> str:
+    remit = synthetic_835_input(claims, seed=claims)
+    remit = replace(remit, payee=replace(remit.payee, npi=practice.group_npi))
+    return write_835(remit, ControlNumbers(interchange=7, group=7, transaction=7))
+
+
+def _copies(queries) -> int:
+    return sum(q["sql"].startswith("COPY billing_claimpayment") for q in queries.captured_queries)
+
+
+def test_a_large_file_posts_in_batches_exactly(in_a):
+    text = _file(in_a)
+    parsed = read_835(text)
+    _claims_for(parsed)
+    with CaptureQueriesContext(connection) as queries:
+        remittance, created = era_post(actor=None, file_name="big.835", content=text)
+    assert created and _copies(queries) == -(-CLAIMS // remittances.MIN_BATCH)
+    assert remittance.claim_count == CLAIMS == remittance.summary["matched"]
+    payments = ClaimPayment.objects.filter(remittance=remittance)
+    assert payments.count() == CLAIMS
+    assert sum(p.paid for p in payments) == sum(c.payment for c in parsed.claims)
+    assert LinePayment.objects.filter(claim_payment__remittance=remittance).count() == sum(
+        len(c.lines) for c in parsed.claims
+    )
+    assert (
+        not LinePayment.objects.filter(claim_payment__remittance=remittance, claim_line=None)
+        .exclude(claim_payment__status_code="22")
+        .exists()
+    )  # matched to their claim lines
+    ours = Claim.objects.filter(patient_control_number__in=scan_claims(text)[0])
+    changed = ours.exclude(status=ClaimStatus.SUBMITTED).values_list("pk", flat=True)
+    history = ClaimStatusChange.objects.filter(claim__in=ours).values_list("claim", flat=True)
+    assert len(changed) > CLAIMS // 2 and set(history) == set(changed)
+
+
+@pytest.mark.parametrize(
+    ("defect", "reason"),
+    [
+        # Found after the last claim: the transaction balancing rule.
+        (lambda t: t.replace("BPR*I*", "BPR*I*1", 1), "transaction balancing rule"),
+        # Found at the last service line: an unknown segment.
+        (lambda t: t[: t.rindex("SVC*")] + "XYZ*" + t[t.rindex("SVC*") + 4 :], "XYZ"),
+    ],
+    ids=["unbalanced", "unknown-segment"],
+)
+def test_a_defect_late_in_the_file_undoes_the_batches_written(in_a, defect, reason, monkeypatch):
+    text = _file(in_a)
+    _claims_for(read_835(text))
+    flush = remittances._Posting._flush
+
+    def flush_and_wait(posting):  # each batch is written before the read goes on
+        flush(posting)
+        posting.worker.drain()
+
+    monkeypatch.setattr(remittances._Posting, "_flush", flush_and_wait)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(RemittanceError) as refused:
+        era_post(actor=None, file_name="late.835", content=defect(text))
+    assert reason in str(refused.value)
+    assert _copies(queries) == 3  # three batches were written before the defect ...
+    assert not Remittance.objects.exists()  # ... and are gone with it
+    assert not ClaimPayment.objects.exists() and not ClaimStatusChange.objects.exists()
+    ours = Claim.objects.filter(patient_control_number__in=scan_claims(text)[0])
+    assert set(ours.values_list("status", flat=True)) == {ClaimStatus.SUBMITTED}
+
+
+def test_claims_the_scan_missed_are_still_matched(in_a, monkeypatch):
+    text = _file(in_a, claims=5)
+    parsed = read_835(text)
+    _claims_for(parsed)
+    monkeypatch.setattr(remittances, "scan_claims", lambda content: ([], 0))
+    remittance, _ = era_post(actor=None, file_name="unscanned.835", content=text)
+    assert remittance.summary["matched"] == 5
+    assert not ClaimPayment.objects.filter(claim=None).exists()
+    assert not (
+        LinePayment.objects.filter(claim_line=None).exclude(claim_payment__status_code="22")
+    ).exists()
+
+
+def test_scan_finds_claim_numbers_with_the_file_delimiters():
+    text = write_835(synthetic_835_input(3, seed=3), ControlNumbers(1, 1, 1))
+    parsed = read_835(text)
+    expected = [c.patient_control_number for c in parsed.claims]
+    lines = sum(len(c.lines) for c in parsed.claims)
+    assert scan_claims(text) == (expected, lines)
+    other = text.replace("*", "|").replace("~", "!\r\n")  # other delimiters, line breaks
+    assert scan_claims(other) == (expected, lines)
+    assert scan_claims("CLP*1*1*10*10~") == ([], 0)  # no envelope: nothing to go by
+
+
+def test_the_worker_runs_in_the_callers_transaction_and_reports_errors(in_a):
+    payments = ClaimPayment._meta.db_table
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        worker = ConnectionWorker()
+        try:
+            job = worker.submit(
+                lambda cursor: cursor.execute(
+                    f"INSERT INTO {payments} (id, patient_control_number) VALUES (1, 'X')"
+                )
+            )
+            with pytest.raises(IntegrityError):  # Django's class, not psycopg2's
+                worker.result(job)
+        finally:
+            worker.close()
+        transaction.savepoint_rollback(sid)
+        worker = ConnectionWorker()
+        try:
+            worker.submit(lambda cursor: cursor.execute("CREATE TEMP TABLE seen (n int)"))
+            worker.drain()
+        finally:
+            worker.close()
+        with connection.cursor() as cursor:  # the caller sees the worker's uncommitted work
+            cursor.execute("SELECT count(*) FROM seen")
+            assert cursor.fetchone() == (0,)
+
+
+def test_amounts_stay_decimal_through_the_batches(in_a):
+    text = _file(in_a, claims=120)
+    parsed = read_835(text)
+    _claims_for(parsed)
+    remittance, _ = era_post(actor=None, file_name="cents.835", content=text)
+    assert Decimal(remittance.summary["paid_total"]) == sum(c.payment for c in parsed.claims)
