@@ -26,6 +26,8 @@ T = TypeVar("T")
 
 
 class ConnectionWorker:
+    """`with ConnectionWorker() as worker:` inside the caller's transaction; see above."""
+
     def __init__(self) -> None:
         # This thread's Django connection itself (`django.db.connection` is a per-thread
         # proxy): the worker thread logs its statements there.
@@ -33,6 +35,7 @@ class ConnectionWorker:
         with self._wrapper.cursor():  # connects, and sets the tenant's search_path
             pass
         self._raw = self._wrapper.connection
+        self._schema = self._wrapper.schema_name  # the worker relies on the session's path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-worker")
         self._jobs: list[Future] = []
 
@@ -61,12 +64,25 @@ class ConnectionWorker:
             self.result(future)
         self._jobs.clear()
 
+    def __enter__(self) -> ConnectionWorker:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def close(self) -> None:
         """Cancel the jobs not started, wait for the one running: after this, nothing runs on
         the connection but the caller."""
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, job: Callable[..., T], args: tuple) -> T:
+        if self._wrapper.schema_name != self._schema:
+            # The caller switched schemas (and with it the session's search_path) while jobs
+            # were pending: they would write into the wrong practice.
+            raise RuntimeError(
+                f"the connection moved from schema {self._schema!r} to "
+                f"{self._wrapper.schema_name!r} while database jobs were pending"
+            )
         with self._raw.cursor() as cursor:
             return job(_LoggedCursor(cursor, self._wrapper), *args)
 

@@ -340,13 +340,14 @@ class _Posting(ClaimSink):
 
     def finish(self, remit: Remittance835) -> tuple[Remittance, bool]:
         """The file has been read without a defect: write what is left, and sum up."""
+        if self.remittance is not None:
+            self._flush()
+        self.worker.drain()  # a failed statement surfaces here, whatever the outcome
         if self.duplicate is not None:
             return self.duplicate, False
         if self.refusal is not None:
             raise self.refusal
         assert self.remittance is not None  # header() ran: a read file has a header
-        self._flush()
-        self.worker.drain()
         remittance = self.remittance
         ProviderAdjustment.objects.bulk_create(
             ProviderAdjustment(
@@ -450,11 +451,8 @@ def era_read(content: str, sink: ClaimSink | None = None) -> Remittance835:
 def era_post(*, actor, file_name: str, content: str) -> tuple[Remittance, bool]:
     """Post an 835. Returns (remittance, created). The same payer + trace number again is
     reported as already posted (created=False) and changes nothing."""
-    with cyclic_gc_paused(), transaction.atomic():
-        worker = ConnectionWorker()
-        try:
-            posting = _Posting(actor, file_name, content, worker)
-            remit = era_read(content, sink=posting)
-            return posting.finish(remit)
-        finally:
-            worker.close()  # before the transaction ends, whatever happened
+    # The worker stops (its last statement done) before the transaction ends, whatever
+    # happened; the collector resumes only once the file's objects are gone.
+    with cyclic_gc_paused(), transaction.atomic(), ConnectionWorker() as worker:
+        posting = _Posting(actor, file_name, content, worker)
+        return posting.finish(era_read(content, sink=posting))

@@ -125,8 +125,7 @@ def test_the_worker_runs_in_the_callers_transaction_and_reports_errors(in_a):
     payments = ClaimPayment._meta.db_table
     with transaction.atomic():
         sid = transaction.savepoint()
-        worker = ConnectionWorker()
-        try:
+        with ConnectionWorker() as worker:
             job = worker.submit(
                 lambda cursor: cursor.execute(
                     f"INSERT INTO {payments} (id, patient_control_number) VALUES (1, 'X')"
@@ -134,18 +133,13 @@ def test_the_worker_runs_in_the_callers_transaction_and_reports_errors(in_a):
             )
             with pytest.raises(IntegrityError):  # Django's class, not psycopg2's
                 worker.result(job)
-        finally:
-            worker.close()
         transaction.savepoint_rollback(sid)
-        worker = ConnectionWorker()
-        try:
-            worker.submit(lambda cursor: cursor.execute("CREATE TEMP TABLE seen (n int)"))
+        with ConnectionWorker() as worker:
+            worker.submit(lambda cursor: cursor.execute("CREATE TEMP TABLE seen AS SELECT 1 AS n"))
             worker.drain()
-        finally:
-            worker.close()
-        with connection.cursor() as cursor:  # the caller sees the worker's uncommitted work
+        with connection.cursor() as cursor:  # same session, same uncommitted transaction
             cursor.execute("SELECT count(*) FROM seen")
-            assert cursor.fetchone() == (0,)
+            assert cursor.fetchone() == (1,)
 
 
 def test_amounts_stay_decimal_through_the_batches(in_a):
@@ -154,3 +148,14 @@ def test_amounts_stay_decimal_through_the_batches(in_a):
     _claims_for(parsed)
     remittance, _ = era_post(actor=None, file_name="cents.835", content=text)
     assert Decimal(remittance.summary["paid_total"]) == sum(c.payment for c in parsed.claims)
+
+
+def test_the_worker_refuses_to_run_after_the_caller_switched_schema(in_a):
+    with ConnectionWorker() as worker:
+        connection.set_schema_to_public()
+        try:
+            job = worker.submit(lambda cursor: cursor.execute("SELECT 1"))
+            with pytest.raises(RuntimeError, match="schema"):
+                worker.result(job)
+        finally:
+            connection.set_tenant(in_a)
