@@ -163,13 +163,30 @@ def update_claims(cursor, rows: list[tuple[int, str | None, str | None]], now) -
     )
 
 
-def write_batch(cursor, copies: list[tuple[str, str]], claim_rows: list, now) -> None:
+def batch_foreign_keys(cursor) -> str:
+    """The deferrable foreign keys of the tables a batch writes, in this practice's schema,
+    as a SET CONSTRAINTS list (schema-qualified names)."""
+    cursor.execute(
+        "SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.conname), ', ') "
+        "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE c.contype = 'f' AND c.condeferrable AND c.conrelid = ANY(%s::regclass[])",
+        [[model._meta.db_table for model, _ in BATCH_TABLES]],
+    )
+    return cursor.fetchone()[0] or ""
+
+
+def write_batch(
+    cursor, copies: list[tuple[str, str]], claim_rows: list, now, foreign_keys: str
+) -> None:
     """One batch: COPY each table's text, update the claims, then check the batch's foreign
-    keys now (they are deferred to commit otherwise, where nothing could overlap them)."""
+    keys now: deferred to COMMIT, they would run after the read, where nothing overlaps them.
+    Only the posting tables' keys are checked early; others the caller's transaction may
+    have pending keep waiting for COMMIT."""
     for sql, text in copies[:3]:  # payments, their lines, adjustments
         bulk.copy_into(cursor, sql, text)
     update_claims(cursor, claim_rows, now)
     for sql, text in copies[3:]:  # status history, denial cases
         bulk.copy_into(cursor, sql, text)
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if foreign_keys:
+        cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
+        cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")

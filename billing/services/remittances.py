@@ -108,6 +108,7 @@ class _Posting(ClaimSink):
         self.prefetched = worker.submit(
             posting_sql.prefetch, sorted(self.scanned), len(pcns), line_count
         )
+        self.foreign_keys = worker.submit(posting_sql.batch_foreign_keys)
         self.known: Known | None = None
         self.batch_size = max(MIN_BATCH, -(-len(pcns) // BATCHES))
         self.pending: list[Claim835] = []
@@ -190,7 +191,8 @@ class _Posting(ClaimSink):
             (bulk.copy_sql(model, fields), bulk.copy_text(model, fields, table_rows))
             for (model, fields), table_rows in zip(BATCH_TABLES, rows, strict=True)
         ]
-        self.worker.submit(posting_sql.write_batch, copies, claim_rows, self.now)
+        foreign_keys = self.worker.result(self.foreign_keys)  # long done by now
+        self.worker.submit(posting_sql.write_batch, copies, claim_rows, self.now, foreign_keys)
 
     def _known(self, batch: list[Claim835]) -> Known:
         """The prefetched claims and ids, topped up (rarely) for what the scan missed."""

@@ -12,7 +12,14 @@ from django_tenants.utils import schema_context
 from billing.choices import ClaimStatus
 from billing.claimdata import ControlNumbers
 from billing.exceptions import RemittanceError
-from billing.models import Claim, ClaimPayment, ClaimStatusChange, LinePayment, Remittance
+from billing.models import (
+    Claim,
+    ClaimFinding,
+    ClaimPayment,
+    ClaimStatusChange,
+    LinePayment,
+    Remittance,
+)
 from billing.services import remittances
 from billing.services.dbworker import ConnectionWorker
 from billing.services.remittances import era_post
@@ -159,3 +166,23 @@ def test_the_worker_refuses_to_run_after_the_caller_switched_schema(in_a):
                 worker.result(job)
         finally:
             connection.set_tenant(in_a)
+
+
+def test_posting_checks_its_own_foreign_keys_early_not_the_callers(in_a):
+    # The caller's transaction holds a row whose parent does not exist yet (legal until
+    # COMMIT with deferred keys): checking the posting's keys per batch must leave it alone.
+    findings = ClaimFinding._meta.db_table
+    text = _file(in_a, claims=250)
+    _claims_for(read_835(text))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {findings} (code, message, field, severity, claim_id) "
+            "VALUES ('X', '', '', 'error', -1)"
+        )
+    with CaptureQueriesContext(connection) as queries:
+        remittance, created = era_post(actor=None, file_name="keys.835", content=text)
+    assert created and remittance.summary["matched"] == 250
+    checks = [q["sql"] for q in queries.captured_queries if q["sql"].endswith("IMMEDIATE")]
+    assert len(checks) == 3 and all("billing_linepayment" in sql for sql in checks)
+    assert "claimfinding" not in " ".join(checks)
+    ClaimFinding.objects.filter(claim_id=-1).delete()
