@@ -7,14 +7,19 @@ the two add up; with the writes of the first claims handed to this worker while 
 goes on with the next ones, they overlap.
 
 The worker uses the caller's psycopg2 connection, so its statements belong to the caller's
-transaction (and see the practice's search_path). psycopg2 lets threads share a connection:
-statements are serialized, never interleaved. The caller must not leave the transaction while
-jobs are pending: `close()` (also on error) cancels what has not started and waits for the
-job in progress.
+transaction (and see the practice's search_path); it only runs inside transaction.atomic().
+Rules for the caller:
+- psycopg2 serializes plain statements of several threads on one connection, but not the data
+  transfer of a COPY: the caller may run statements while only plain-statement jobs can be
+  running, never while a COPY job can be (wait with `drain()` first).
+- The caller must not leave the transaction while jobs run: `close()` (the `with` block's end,
+  also on error) first stops the worker from starting any further statement, cancels the jobs
+  not started and waits for the statement in progress.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,17 +37,20 @@ class ConnectionWorker:
         # This thread's Django connection itself (`django.db.connection` is a per-thread
         # proxy): the worker thread logs its statements there.
         self._wrapper = connections[DEFAULT_DB_ALIAS]
+        if not self._wrapper.in_atomic_block:
+            # In autocommit each statement would commit on its own: nothing to undo.
+            raise RuntimeError("a ConnectionWorker runs inside transaction.atomic() only")
         with self._wrapper.cursor():  # connects, and sets the tenant's search_path
             pass
         self._raw = self._wrapper.connection
         self._schema = self._wrapper.schema_name  # the worker relies on the session's path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-worker")
         self._jobs: list[Future] = []
+        self._stopping = threading.Event()
 
     def submit(self, job: Callable[..., T], *args) -> Future[T]:
         """Run `job(cursor, *args)` after the jobs already submitted; `cursor` is a psycopg2
         cursor on the shared connection (execute, copy_expert and the fetch methods)."""
-        self.raise_failure()
         future = self._executor.submit(self._run, job, args)
         self._jobs.append(future)
         return future
@@ -52,11 +60,9 @@ class ConnectionWorker:
         with self._wrapper.wrap_database_errors:
             return future.result()
 
-    def raise_failure(self) -> None:
-        """Raise the error of the first failed job, if one has failed already."""
-        for future in self._jobs:
-            if future.done() and future.exception() is not None:
-                self.result(future)
+    def failed(self) -> bool:
+        """Whether a job has failed already (its error comes with drain() or result())."""
+        return any(future.done() and future.exception() is not None for future in self._jobs)
 
     def drain(self) -> None:
         """Wait for every job submitted; raise the first error."""
@@ -71,8 +77,11 @@ class ConnectionWorker:
         self.close()
 
     def close(self) -> None:
-        """Cancel the jobs not started, wait for the one running: after this, nothing runs on
-        the connection but the caller."""
+        """Start no further statement, cancel the jobs not started, wait for the statement in
+        progress: after this, nothing runs on the connection but the caller. (Should the wait
+        itself be interrupted, by a time limit for instance, the worker still starts nothing
+        after the statement it is in.)"""
+        self._stopping.set()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, job: Callable[..., T], args: tuple) -> T:
@@ -84,26 +93,32 @@ class ConnectionWorker:
                 f"{self._wrapper.schema_name!r} while database jobs were pending"
             )
         with self._raw.cursor() as cursor:
-            return job(_LoggedCursor(cursor, self._wrapper), *args)
+            return job(_LoggedCursor(cursor, self._wrapper, self._stopping), *args)
 
 
 class _LoggedCursor:
-    """A psycopg2 cursor whose statements go to the Django connection's query log (when it
-    keeps one), which does not see them otherwise: query budgets stay honest."""
+    """A psycopg2 cursor that starts no statement once the worker is stopping, and whose
+    statements go to the Django connection's query log (when it keeps one), which does not see
+    them otherwise: query budgets stay honest."""
 
-    def __init__(self, cursor, wrapper) -> None:
-        self._cursor, self._wrapper = cursor, wrapper
+    def __init__(self, cursor, wrapper, stopping: threading.Event) -> None:
+        self._cursor, self._wrapper, self._stopping = cursor, wrapper, stopping
         self.fetchall, self.fetchone = cursor.fetchall, cursor.fetchone
 
     def execute(self, sql: str, params=None) -> None:
-        start = time.monotonic()
+        start = self._start()
         self._cursor.execute(sql, params)
         self._log(sql, start)
 
     def copy_expert(self, sql: str, file, size: int = 8192) -> None:
-        start = time.monotonic()
+        start = self._start()
         self._cursor.copy_expert(sql, file, size)
         self._log(sql, start)
+
+    def _start(self) -> float:
+        if self._stopping.is_set():
+            raise RuntimeError("the database worker is stopping: statement not run")
+        return time.monotonic()
 
     def _log(self, sql: str, start: float) -> None:
         if self._wrapper.queries_logged:

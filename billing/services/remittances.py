@@ -9,6 +9,7 @@ number of claims.
 """
 
 import hashlib
+import sys
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,7 +19,6 @@ from django.utils import timezone
 from billing.choices import TRANSITIONS, ClaimStatus, DenialStatus
 from billing.exceptions import RemittanceError
 from billing.models import Claim, ProviderAdjustment, Remittance
-from billing.x12.collector import cyclic_gc_paused
 from billing.x12.errors import X12Error
 from billing.x12.reader835 import Claim835, ClaimSink, Remittance835, read_835, scan_claims
 from mso.audit.services import audit_record
@@ -110,13 +110,16 @@ class _Posting(ClaimSink):
         )
         self.foreign_keys = worker.submit(posting_sql.batch_foreign_keys)
         self.known: Known | None = None
-        self.batch_size = max(MIN_BATCH, -(-len(pcns) // BATCHES))
+        # Without claim numbers from the scan, one batch after the read: the statements stay
+        # few, whatever the number of claims.
+        self.batch_size = max(MIN_BATCH, -(-len(pcns) // BATCHES)) if pcns else sys.maxsize
         self.pending: list[Claim835] = []
         self.remittance: Remittance | None = None
         self.duplicate: Remittance | None = None
         self.refusal: RemittanceError | None = None
         self.trace_number = ""
         self.ignoring = False
+        self.failure: Exception | None = None
         self.final: dict[int, tuple[ClaimRef, str]] = {}
         self.payment_ids: list[int] = []
         self.patient_ids: set[int] = set()
@@ -134,9 +137,32 @@ class _Posting(ClaimSink):
             "status_not_changed": [],
         }
 
-    # -- ClaimSink
+    # -- ClaimSink. The reader calls these during the read; they run statements only here, in
+    # header() before any batch (COPY) was handed to the worker, and in finish() after drain().
 
     def header(self, remittance: Remittance835) -> None:
+        self._guarded(self._header, remittance)
+
+    def claim(self, claim: Claim835) -> None:
+        if self.remittance is None or self.ignoring or self.failure is not None:
+            return
+        self.pending.append(claim)
+        if len(self.pending) >= self.batch_size:
+            self._guarded(self._flush)
+
+    def _guarded(self, step, *args) -> None:
+        """Run a posting step during the read. A failure (most often a database error the
+        worker met) must not replace the reader's verdict on the file: posting stops, and the
+        failure is raised once the file has been read without a defect."""
+        if self.failure is not None:
+            return
+        try:
+            step(*args)
+        except Exception as exc:  # raised again by finish()
+            self.failure = exc
+            self.pending = []
+
+    def _header(self, remittance: Remittance835) -> None:
         if self.remittance is not None or self.duplicate or self.refusal:
             self.ignoring = True  # a second transaction set: read_835 refuses the file
             return
@@ -166,19 +192,14 @@ class _Posting(ClaimSink):
             posted_by=self.actor,
         )
 
-    def claim(self, claim: Claim835) -> None:
-        if self.remittance is None or self.ignoring:
-            return
-        self.pending.append(claim)
-        if len(self.pending) >= self.batch_size:
-            self._flush()
-
     # -- batches
 
     def _flush(self) -> None:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        if self.worker.failed():
+            self.worker.drain()  # raises: no use queueing writes in an aborted transaction
         known = self._known(batch)
         payments = [
             (clp, known.claims.get(clp.patient_control_number), known.payment_ids.popleft())
@@ -342,9 +363,11 @@ class _Posting(ClaimSink):
 
     def finish(self, remit: Remittance835) -> tuple[Remittance, bool]:
         """The file has been read without a defect: write what is left, and sum up."""
-        if self.remittance is not None:
+        if self.remittance is not None and self.failure is None:
             self._flush()
-        self.worker.drain()  # a failed statement surfaces here, whatever the outcome
+        self.worker.drain()  # a failed statement surfaces here (the cause of what followed)
+        if self.failure is not None:
+            raise self.failure
         if self.duplicate is not None:
             return self.duplicate, False
         if self.refusal is not None:
@@ -454,7 +477,8 @@ def era_post(*, actor, file_name: str, content: str) -> tuple[Remittance, bool]:
     """Post an 835. Returns (remittance, created). The same payer + trace number again is
     reported as already posted (created=False) and changes nothing."""
     # The worker stops (its last statement done) before the transaction ends, whatever
-    # happened; the collector resumes only once the file's objects are gone.
-    with cyclic_gc_paused(), transaction.atomic(), ConnectionWorker() as worker:
+    # happened. The reader pauses the garbage collector while it reads, which is while the
+    # claims are posted.
+    with transaction.atomic(), ConnectionWorker() as worker:
         posting = _Posting(actor, file_name, content, worker)
         return posting.finish(era_read(content, sink=posting))

@@ -44,6 +44,12 @@ def _age_survivors() -> None:
     collection after it would scan every survivor: a quarter of the time of reading a large
     835. freeze() then unfreeze() moves every tracked object to the oldest generation (and
     resets the young count) without scanning anything; the next full collection looks at them
-    as it looks at any long-lived object, so nothing escapes collection."""
+    as it looks at any long-lived object, so nothing escapes collection. (Cycles that other
+    threads made meanwhile are aged too: they are freed at that full collection, later than
+    they would have been.) A process that froze objects on purpose (gc.freeze() before
+    forking workers, for copy-on-write) keeps its freeze: unfreeze() would undo it, so then
+    the survivors are left to the young collection."""
+    if gc.get_freeze_count():
+        return
     gc.freeze()
     gc.unfreeze()

@@ -44,3 +44,14 @@ def test_a_collector_disabled_before_stays_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_deliberate_freeze_is_kept():
+    gc.freeze()  # as a server does before forking its workers
+    try:
+        frozen = gc.get_freeze_count()
+        with cyclic_gc_paused():
+            [[n] for n in range(1_000)]
+        assert frozen and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -1,6 +1,8 @@
 """835 posting writes claims in batches while the file is still being read: a defect found
 after some batches were written still posts nothing, and what a read posts equals the file."""
 
+import threading
+import time
 from dataclasses import replace
 from decimal import Decimal
 
@@ -186,3 +188,47 @@ def test_posting_checks_its_own_foreign_keys_early_not_the_callers(in_a):
     assert len(checks) == 3 and all("billing_linepayment" in sql for sql in checks)
     assert "claimfinding" not in " ".join(checks)
     ClaimFinding.objects.filter(claim_id=-1).delete()
+
+
+def test_a_file_defect_wins_over_the_database_error_it_causes(in_a, monkeypatch):
+    # An invalid group code (a defect the reader reports at the end of the file) is also too
+    # long for its column: the worker's batch fails first, but the user is told about the file.
+    text = _file(in_a)
+    _claims_for(read_835(text))
+    flush = remittances._Posting._flush
+
+    def flush_and_wait(posting):  # the failing batch runs before the read goes on
+        flush(posting)
+        posting.worker.drain()
+
+    monkeypatch.setattr(remittances._Posting, "_flush", flush_and_wait)
+    bad = text.replace("CAS*CO*", "CAS*XYZ*", 1)
+    with pytest.raises(RemittanceError, match="XYZ"):
+        era_post(actor=None, file_name="bad.835", content=bad)
+
+
+def test_a_stopping_worker_starts_no_further_statement(in_a):
+    started, proceed = threading.Event(), threading.Event()
+    ran = []
+
+    def job(cursor):
+        cursor.execute("SELECT 1")
+        ran.append(1)
+        started.set()
+        proceed.wait(5)
+        cursor.execute("SELECT 2")  # after close() began: refused
+        ran.append(2)
+
+    with transaction.atomic():
+        worker = ConnectionWorker()
+        future = worker.submit(job)
+        started.wait(5)
+        closing = threading.Thread(target=worker.close)
+        closing.start()
+        while not worker._stopping.is_set():
+            time.sleep(0.01)
+        proceed.set()
+        closing.join(5)
+        assert ran == [1]
+        with pytest.raises(RuntimeError, match="stopping"):
+            future.result()
