@@ -3,20 +3,17 @@
 A 10,000-claim remittance writes tens of thousands of rows. Building Django model instances
 and multi-row INSERT statements for them costs more than the database work itself, so posting
 reserves the new rows' ids from their sequences in one query, then streams plain tuples through
-PostgreSQL's COPY (text format). Everything runs on the current connection (or on a cursor
-given, such as a posting's database worker's), inside the caller's transaction and the
-practice's search_path.
+PostgreSQL's COPY (text format). These functions work on a given psycopg2 cursor (a posting's
+database worker's, see dbworker.py), inside the caller's transaction and the practice's
+search_path.
 """
 
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-
-from django.db import connection
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -82,14 +79,9 @@ def _columns(model, fields: Sequence[str]) -> str:
     return ", ".join(f'"{model._meta.get_field(name).column}"' for name in fields)
 
 
-def reserve_ids(model, count: int) -> list[int]:
-    """`count` new primary keys from the table's identity sequence, in one query."""
-    with connection.cursor() as cursor:
-        return reserve_ids_on(cursor, model, count)
-
-
-def reserve_ids_on(cursor, model, count: int) -> list[int]:
-    """reserve_ids() on a given cursor (Django's or a worker's psycopg2 cursor)."""
+def reserve_ids(cursor, model, count: int) -> list[int]:
+    """`count` new primary keys from the table's identity sequence, in one query, on a cursor
+    (Django's psycopg2 cursor or a posting worker's)."""
     if count == 0:
         return []
     # The sequence is looked up once (MATERIALIZED): per row, the lookup costs more than
@@ -127,20 +119,3 @@ def copy_into(cursor, sql: str, text: str) -> None:
         # One read of the whole text: psycopg2 takes the GIL back for every chunk it reads,
         # and a worker thread waits for it while the reader runs.
         cursor.copy_expert(sql, io.StringIO(text), size=max(8192, len(text)))
-
-
-def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """COPY rows (tuples in `fields` order) into the model's table; returns the count."""
-    text = copy_text(model, fields, rows)
-    count = text.count("\n")  # COPY text escapes newlines inside values
-    if count:
-        sql = copy_sql(model, fields)
-        start = time.monotonic()
-        with connection.cursor() as cursor:
-            copy_into(cursor.cursor, sql, text)  # the psycopg2 cursor, same search_path
-        if connection.queries_logged:
-            # Django's query log does not see COPY; count it so query budgets stay honest.
-            connection.queries_log.append(
-                {"sql": f"{sql} -- {count} rows", "time": f"{time.monotonic() - start:.3f}"}
-            )
-    return count

@@ -139,8 +139,8 @@ def prefetch(cursor, pcns: list[str], claim_count: int, line_count: int) -> Know
     return Known(
         claims,
         lines,
-        deque(bulk.reserve_ids_on(cursor, ClaimPayment, claim_count)),
-        deque(bulk.reserve_ids_on(cursor, LinePayment, line_count)),
+        deque(bulk.reserve_ids(cursor, ClaimPayment, claim_count)),
+        deque(bulk.reserve_ids(cursor, LinePayment, line_count)),
     )
 
 

@@ -41,6 +41,18 @@ def in_a(world):
         yield world.a
 
 
+@pytest.fixture
+def batches_written_during_the_read(monkeypatch):
+    """Each batch is written (or fails) before the read goes on, whatever the timing."""
+    flush = remittances._Posting._flush
+
+    def flush_and_wait(posting):
+        flush(posting)
+        posting.worker.drain()
+
+    monkeypatch.setattr(remittances._Posting, "_flush", flush_and_wait)
+
+
 def _file(practice, claims=CLAIMS) -> str:
     remit = synthetic_835_input(claims, seed=claims)
     remit = replace(remit, payee=replace(remit.payee, npi=practice.group_npi))
@@ -86,16 +98,11 @@ def test_a_large_file_posts_in_batches_exactly(in_a):
     ],
     ids=["unbalanced", "unknown-segment"],
 )
-def test_a_defect_late_in_the_file_undoes_the_batches_written(in_a, defect, reason, monkeypatch):
+def test_a_defect_late_in_the_file_undoes_the_batches_written(
+    in_a, defect, reason, batches_written_during_the_read
+):
     text = _file(in_a)
     _claims_for(read_835(text))
-    flush = remittances._Posting._flush
-
-    def flush_and_wait(posting):  # each batch is written before the read goes on
-        flush(posting)
-        posting.worker.drain()
-
-    monkeypatch.setattr(remittances._Posting, "_flush", flush_and_wait)
     with CaptureQueriesContext(connection) as queries, pytest.raises(RemittanceError) as refused:
         era_post(actor=None, file_name="late.835", content=defect(text))
     assert reason in str(refused.value)
@@ -190,18 +197,13 @@ def test_posting_checks_its_own_foreign_keys_early_not_the_callers(in_a):
     ClaimFinding.objects.filter(claim_id=-1).delete()
 
 
-def test_a_file_defect_wins_over_the_database_error_it_causes(in_a, monkeypatch):
+def test_a_file_defect_wins_over_the_database_error_it_causes(
+    in_a, batches_written_during_the_read
+):
     # An invalid group code (a defect the reader reports at the end of the file) is also too
     # long for its column: the worker's batch fails first, but the user is told about the file.
     text = _file(in_a)
     _claims_for(read_835(text))
-    flush = remittances._Posting._flush
-
-    def flush_and_wait(posting):  # the failing batch runs before the read goes on
-        flush(posting)
-        posting.worker.drain()
-
-    monkeypatch.setattr(remittances._Posting, "_flush", flush_and_wait)
     bad = text.replace("CAS*CO*", "CAS*XYZ*", 1)
     with pytest.raises(RemittanceError, match="XYZ"):
         era_post(actor=None, file_name="bad.835", content=bad)

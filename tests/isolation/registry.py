@@ -59,6 +59,19 @@ def _payment_body(a):
 
 _INVITE = {"email": "iso-invitee@nowhere.test", "role": "provider"}
 
+# Signing in and the caller's own account security, on either host: no practice data.
+_ACCOUNT_SELF = {
+    "mfa-verify": Entry(SELF),
+    "mfa-enrol": Entry(SELF),
+    "account-security": Entry(SELF),
+    "password-reset": Entry(SELF),
+    "password-reset-done": Entry(SELF),
+    "password_reset_confirm": Entry(
+        SELF, kwargs=lambda a: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password-reset-complete": Entry(SELF),
+}
+
 PRACTICE = {
     # Shared by both hosts
     "healthz": Entry(SELF),
@@ -70,16 +83,7 @@ PRACTICE = {
     "invitation-accept": Entry(SECRET, kwargs=lambda a: {"secret": a.invitation_secret}),
     "job-progress": Entry(OBJECT, kwargs=lambda a: {"job_id": a.job.pk}),
     "handoff": Entry(SECRET, kwargs=lambda a: {"secret": a.handoff_secret}),
-    # Signing in and the caller's own account security: no practice data
-    "mfa-verify": Entry(SELF),
-    "mfa-enrol": Entry(SELF),
-    "account-security": Entry(SELF),
-    "password-reset": Entry(SELF),
-    "password-reset-done": Entry(SELF),
-    "password_reset_confirm": Entry(
-        SELF, kwargs=lambda a: {"uidb64": "MQ", "token": "set-password"}
-    ),
-    "password-reset-complete": Entry(SELF),
+    **_ACCOUNT_SELF,
     # Break-glass: asking for emergency access is itself the audited, alerted path, and a
     # grant ends only by its holder or an MSO admin (tests/test_breakglass.py).
     "emergency-access": Entry(SELF),
@@ -249,16 +253,7 @@ PORTAL = {
         note="A's invitation opens on A's host only, never on the portal",
     ),
     "job-progress": Entry(PORTAL_OBJECT, kwargs=lambda a: {"job_id": a.job.pk}),
-    # Signing in and the caller's own account security: no practice data
-    "mfa-verify": Entry(SELF),
-    "mfa-enrol": Entry(SELF),
-    "account-security": Entry(SELF),
-    "password-reset": Entry(SELF),
-    "password-reset-done": Entry(SELF),
-    "password_reset_confirm": Entry(
-        SELF, kwargs=lambda a: {"uidb64": "MQ", "token": "set-password"}
-    ),
-    "password-reset-complete": Entry(SELF),
+    **_ACCOUNT_SELF,
     "api-me": Entry(SELF),
     "api-practice-list": Entry(PORTAL_DATA, needs=("job",)),
     "api-practice-detail": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
