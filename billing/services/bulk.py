@@ -3,19 +3,22 @@
 A 10,000-claim remittance writes tens of thousands of rows. Building Django model instances
 and multi-row INSERT statements for them costs more than the database work itself, so posting
 reserves the new rows' ids from their sequences in one query, then streams plain tuples through
-PostgreSQL's COPY (text format). These functions work on a given psycopg2 cursor (a posting's
-database worker's, see dbworker.py), inside the caller's transaction and the practice's
-search_path.
+PostgreSQL's COPY (CSV format, written by the csv module in C). These functions work on a given
+psycopg2 cursor (a posting's database worker's, see dbworker.py), inside the caller's
+transaction and the practice's search_path.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# An array element that needs no quotes in an array literal: letters, digits and the few
+# punctuation marks codes carry ("N130", "25", "CO-45"), never the word NULL.
+_PLAIN_ELEMENT = re.compile(r"[A-Za-z0-9_.+-]+(,[A-Za-z0-9_.+-]+)*")
+_STRING_FIELDS = ("CharField", "TextField")
 
 
 def _array_element(value) -> str:
@@ -25,54 +28,20 @@ def _array_element(value) -> str:
     return f'"{text}"'
 
 
-def _text(value) -> str:
-    return str(value).translate(_COPY_ESCAPES)
+def array_literal(value: Sequence) -> str:
+    """A list or tuple as a PostgreSQL array literal ("{N130,M80}"); COPY's CSV quoting then
+    applies to the literal as to any text."""
+    if not value:
+        return "{}"
+    if None not in value:
+        joined = ",".join(map(str, value))
+        if _PLAIN_ELEMENT.fullmatch(joined) and "NULL" not in joined.upper().split(","):
+            return "{" + joined + "}"
+    return "{" + ",".join(_array_element(v) for v in value) + "}"
 
 
-def _array(value) -> str:
-    return ("{" + ",".join(_array_element(v) for v in value) + "}").translate(_COPY_ESCAPES)
-
-
-def _boolean(value) -> str:
-    return "t" if value else "f"
-
-
-def _iso(value) -> str:
-    return value.isoformat()
-
-
-def copy_value(value) -> str:
-    """One value in COPY's text format, by its Python type."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return _boolean(value)
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return _iso(value)
-    if isinstance(value, (list, tuple)):
-        return _array(value)
-    return _text(value)
-
-
-def _converter(model, name: str):
-    """The encoder for one column, chosen once per COPY rather than per value."""
-    field = model._meta.get_field(name)
-    kind = field.get_internal_type()
-    if kind in ("ForeignKey", "AutoField", "BigAutoField", "DecimalField") or kind.endswith(
-        "IntegerField"
-    ):
-        return str
-    if kind in ("DateField", "DateTimeField"):
-        return _iso
-    if kind == "BooleanField":
-        return _boolean
-    if kind == "ArrayField":
-        return _array
-    if kind in ("CharField", "TextField"):
-        return _text
-    return copy_value
+def _kind(model, name: str) -> str:
+    return model._meta.get_field(name).get_internal_type()
 
 
 def _columns(model, fields: Sequence[str]) -> str:
@@ -95,22 +64,43 @@ def reserve_ids(cursor, model, count: int) -> list[int]:
 
 
 def copy_text(model, fields: Sequence[str], rows: Iterable[Sequence]) -> str:
-    """Rows (tuples in `fields` order) in COPY's text format, one line each."""
-    converters = [_converter(model, name) for name in fields]
-    lines = [
-        "\t".join(
-            [
-                "\\N" if value is None else convert(value)
-                for convert, value in zip(converters, row, strict=True)
-            ]
-        )
-        for row in rows
-    ]
-    return "\n".join(lines) + "\n" if lines else ""
+    """Rows (tuples in `fields` order) in COPY's CSV format (see copy_sql), one line each.
+
+    The csv module writes each value as str() does, in C: ints, Decimals, dates and
+    datetimes come out as PostgreSQL reads them, and None as an empty unquoted value, which
+    COPY reads as NULL. Only array columns are converted here, in Python."""
+    arrays = [index for index, name in enumerate(fields) if _kind(model, name) == "ArrayField"]
+    if arrays:
+
+        def with_literals(row: Sequence) -> list:
+            values = list(row)
+            for index in arrays:
+                values[index] = array_literal(values[index])
+            return values
+
+        rows = map(with_literals, rows)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
 
 
 def copy_sql(model, fields: Sequence[str]) -> str:
-    return f"COPY {model._meta.db_table} ({_columns(model, fields)}) FROM STDIN"
+    """COPY in CSV format. An empty unquoted value is NULL, except in text columns, where it is
+    the empty string (FORCE_NOT_NULL): text columns here are never NULL. Values need no
+    escaping beyond CSV's quotes (no backslash sequences, unlike COPY's text format)."""
+    strings = []
+    for name in fields:
+        if _kind(model, name) in _STRING_FIELDS:
+            if model._meta.get_field(name).null:
+                raise ValueError(
+                    f"{model.__name__}.{name} is a nullable text column: COPY's CSV format "
+                    "cannot tell its NULL from the empty string here"
+                )
+            strings.append(name)
+    options = "FORMAT csv"
+    if strings:
+        options += f", FORCE_NOT_NULL ({_columns(model, strings)})"
+    return f"COPY {model._meta.db_table} ({_columns(model, fields)}) FROM STDIN WITH ({options})"
 
 
 def copy_into(cursor, sql: str, text: str) -> None:

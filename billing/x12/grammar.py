@@ -316,22 +316,35 @@ class Matcher:
         self.known_ids = layout.segment_ids()
         self.on_close = on_close
         self.root: Node | None = None  # set when parse() starts
+        self._stack: list[_Frame] = []  # the loops open at the current segment
 
     def parse(self, segments: Sequence[Segment]) -> Node:
-        first = segments[0]
-        if not self.layout.trigger.matches(first):
-            raise first.error(f"expected {self.layout.trigger.describe}")
-        root = Node(self.layout, [first])
-        self.root = root
-        check_elements(self.layout.trigger, first, self.reporter)
-        stack = [_Frame(self.layout, root)]
-        place = self._place
+        self.begin(segments[0])
+        place, stack = self._place, self._stack
         for segment in segments[1:]:
             place(stack, segment)
-        last = segments[-1]
+        return self.end(segments[-1])
+
+    # parse() in steps, for a reader that places segments as they are read:
+    # begin(first), feed(segment) for each of the others, end(last).
+
+    def begin(self, first: Segment) -> None:
+        if not self.layout.trigger.matches(first):
+            raise first.error(f"expected {self.layout.trigger.describe}")
+        self.root = Node(self.layout, [first])
+        check_elements(self.layout.trigger, first, self.reporter)
+        self._stack = [_Frame(self.layout, self.root)]
+
+    def feed(self, segment: Segment) -> None:
+        self._place(self._stack, segment)
+
+    def end(self, last: Segment) -> Node:
+        """Close the loops still open (`last` is the segment findings about them point at)."""
+        stack = self._stack
         while stack:
             self._close(stack, last)
-        return root
+        assert self.root is not None
+        return self.root
 
     def _find(self, frame: _Frame, segment: Segment) -> int | None:
         """The first item of the frame's loop, at or after its current position, that takes

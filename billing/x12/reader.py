@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from billing.x12.collector import cyclic_gc_paused
 from billing.x12.errors import X12Error, X12Issue
+from billing.x12.records import record
 from billing.x12.segments import Delimiters
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Transaction",
     "X12Error",
     "X12Issue",
+    "isa_date",
     "parse_d8",
     "read_envelopes",
     "run_checked",
@@ -51,7 +53,7 @@ _D8 = re.compile(r"\d{8}")
 _ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA", "TA1"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Segment:
     id: str
     elements: tuple[str, ...]  # elements[0] is ID01 (the id itself is not included)
@@ -88,33 +90,6 @@ class Segment:
 
     def __str__(self) -> str:
         return self.delimiters.element.join((self.id, *self.elements))
-
-
-def _segment_maker() -> Callable[[str, tuple[str, ...], int, int, Delimiters], Segment]:
-    """`Segment(...)` for the tokenizer, about twice as fast: a frozen dataclass's __init__
-    calls object.__setattr__ once per field; this fills the slots through their descriptors.
-    The result is the same frozen Segment."""
-    new = object.__new__
-    set_id, set_elements, set_number, set_line, set_delimiters = (
-        Segment.__dict__[name].__set__
-        for name in ("id", "elements", "number", "line", "delimiters")
-    )
-
-    def make(
-        seg_id: str, elements: tuple[str, ...], number: int, line: int, delimiters: Delimiters
-    ) -> Segment:
-        segment = new(Segment)
-        set_id(segment, seg_id)
-        set_elements(segment, elements)
-        set_number(segment, number)
-        set_line(segment, line)
-        set_delimiters(segment, delimiters)
-        return segment
-
-    return make
-
-
-_make_segment = _segment_maker()
 
 
 class Reporter:
@@ -391,7 +366,7 @@ def tokenize(data: str | bytes) -> Iterator[Segment]:
             valid_ids.add(seg_id)
         if suspicious(raw):  # type: ignore[misc]
             _check_characters(raw, number, seg_id, line, delimiters)
-        yield _make_segment(seg_id, tuple(parts[1:]), number, line, delimiters)
+        yield Segment(seg_id, tuple(parts[1:]), number, line, delimiters)
         if newline_terminated:
             # The next segment starts on the next line; an ISA (read by width) may even hold a
             # line break. With another terminator, _check_characters() rejected any line
@@ -468,6 +443,11 @@ def _valid_time(value: str) -> bool:
     return bool(re.fullmatch(r"([01]\d|2[0-3])[0-5]\d([0-5]\d\d{0,2})?", value or ""))
 
 
+def isa_date(seg: Segment) -> date | None:
+    """ISA09 (YYMMDD) as a date; None when it is not a valid date."""
+    return parse_d8("20" + seg.get(9)) if re.fullmatch(r"\d{6}", seg.get(9)) else None
+
+
 def _check_isa(seg: Segment, reporter: Reporter) -> date | None:
     if not seg.delimiters.repetition:
         reporter.report(
@@ -485,12 +465,12 @@ def _check_isa(seg: Segment, reporter: Reporter) -> date | None:
         reporter.report(seg, f"ISA14 {seg.get(14)!r} must be 0 or 1")
     if seg.get(15) not in ("P", "T"):
         reporter.report(seg, f"ISA15 usage indicator {seg.get(15)!r} must be P or T")
-    isa_date = parse_d8("20" + seg.get(9)) if re.fullmatch(r"\d{6}", seg.get(9)) else None
-    if isa_date is None:
+    interchange_date = isa_date(seg)
+    if interchange_date is None:
         reporter.report(seg, f"ISA09 {seg.get(9)!r} is not a valid YYMMDD date")
     if not re.fullmatch(r"([01]\d|2[0-3])[0-5]\d", seg.get(10)):
         reporter.report(seg, f"ISA10 {seg.get(10)!r} is not a valid HHMM time")
-    return isa_date
+    return interchange_date
 
 
 def _check_gs(seg: Segment, reporter: Reporter) -> date | None:
@@ -516,9 +496,21 @@ def _same_number(a: str, b: str) -> bool:
     return a == b
 
 
-def read_envelopes(data: str | bytes, *, reporter: Reporter) -> list[Interchange]:
-    """Interchanges -> groups -> transactions of the file, with the envelope checked."""
+def read_envelopes(
+    data: str | bytes,
+    *,
+    reporter: Reporter,
+    open_transaction: Callable[[Segment, Segment, Segment], Callable[[Segment], None]]
+    | None = None,
+) -> list[Interchange]:
+    """Interchanges -> groups -> transactions of the file, with the envelope checked.
+
+    `open_transaction(isa, gs, st)`, when given, is called at each ST (after its checks) and
+    returns a function that receives the transaction's segments as they are read: the ST,
+    the body, and last the SE (after the SE's own checks). A reader can so work on a large
+    transaction while the rest of the file is still being read."""
     interchanges: list[Interchange] = []
+    feed: Callable[[Segment], None] | None = None  # the open transaction's, if streamed
     isa: _Open | None = None
     gs: _Open | None = None
     st: _Open | None = None
@@ -529,6 +521,8 @@ def read_envelopes(data: str | bytes, *, reporter: Reporter) -> list[Interchange
         last = seg
         if st is not None and seg.id not in _ENVELOPE_IDS:
             st.children.append(seg)  # the body of a transaction set: the usual case
+            if feed is not None:
+                feed(seg)
             continue
         if seg.id == "ISA":
             if isa is not None:
@@ -564,6 +558,10 @@ def read_envelopes(data: str | bytes, *, reporter: Reporter) -> list[Interchange
             if seg.get(2) in {t.control_number for t in gs.children}:
                 reporter.report(seg, f"ST02 {seg.get(2)} is used twice in this functional group")
             st = _Open(seg, [seg])
+            if open_transaction is not None:
+                assert isa is not None
+                feed = open_transaction(isa.header, gs.header, seg)
+                feed(seg)
         elif seg.id == "SE":
             if st is None:
                 raise seg.error("SE without a matching ST")
@@ -590,6 +588,9 @@ def read_envelopes(data: str | bytes, *, reporter: Reporter) -> list[Interchange
                 )
             )
             st = None
+            if feed is not None:
+                feed, last_feed = None, feed
+                last_feed(seg)
         elif seg.id == "GE":
             if gs is None:
                 raise seg.error("GE without a matching GS")
@@ -677,6 +678,8 @@ def read_envelopes(data: str | bytes, *, reporter: Reporter) -> list[Interchange
                 where = "a transaction set (ST/SE)" if gs is not None else "a functional group"
                 raise seg.error(f"{seg.id} segment outside {where}")
             st.children.append(seg)
+            if feed is not None:
+                feed(seg)
     if last is not None and (isa is not None or gs is not None or st is not None):
         missing = "SE" if st is not None else "GE" if gs is not None else "IEA"
         opened = (st or gs or isa).header  # type: ignore[union-attr]

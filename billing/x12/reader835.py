@@ -40,7 +40,7 @@ files and broken envelopes.
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -52,15 +52,14 @@ from billing.x12.errors import X12Error, X12Issue
 from billing.x12.grammar import El, Matcher, Node, Seg, el, loop, seg
 from billing.x12.reader import (
     ISA_LENGTH,
-    Group,
-    Interchange,
     Reporter,
     Segment,
-    Transaction,
+    isa_date,
     parse_d8,
     read_envelopes,
     run_checked,
 )
+from billing.x12.records import record
 from billing.x12.writer837 import npi_is_valid
 
 IMPLEMENTATION = "005010X221A1"
@@ -557,7 +556,7 @@ LAYOUT_835 = loop(
 # ---------------------------------------------------------------------------- data
 
 
-@dataclass(frozen=True)
+@record
 class Adjustment835:
     """One reason/amount/quantity triplet of a CAS segment."""
 
@@ -581,7 +580,7 @@ class Adjustment835:
         return self.group == "PR"
 
 
-@dataclass(frozen=True)
+@record
 class Remark835:
     """A remark code: RARC from MOA/MIA or LQ*HE; LQ*RX carries an NCPDP code."""
 
@@ -592,13 +591,13 @@ class Remark835:
     segment_number: int
 
 
-@dataclass(frozen=True)
+@record
 class Reference835:
     qualifier: str  # REF01
     value: str  # REF02
 
 
-@dataclass(frozen=True)
+@record
 class Amount835:
     """AMT or QTY: qualifier and number."""
 
@@ -606,7 +605,7 @@ class Amount835:
     value: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class Name835:
     """An NM1 of loop 2100: patient QC, insured IL, corrected name 74, rendering 82, ..."""
 
@@ -620,7 +619,7 @@ class Name835:
     identifier: str  # NM109
 
 
-@dataclass(frozen=True)
+@record
 class ServiceLine835:
     """Loop 2110: one adjudicated service line."""
 
@@ -665,7 +664,7 @@ class ServiceLine835:
         return _find_reference(self.references, qualifier)
 
 
-@dataclass(frozen=True)
+@record
 class Claim835:
     """Loop 2100: one adjudicated claim."""
 
@@ -1037,29 +1036,35 @@ def _check_plb(plb: Segment, reporter: Reporter) -> None:
             )
 
 
-def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
-    """Checks the matcher cannot phrase well, run before it: the fatal structural ones (no
-    BPR/TRN, SVC before CLP, amounts) and a few deviations it does not look for."""
-    st = segments[0]
-    first = segments[1] if len(segments) > 1 else st
-    if first.id != "BPR":
-        raise first.error(
-            f"missing BPR (Financial Information): an 835 starts with BPR right after ST, "
-            f"found {first.id}"
-        )
-    for segment in segments[2:]:
-        if segment.id == "TRN":
-            break
-        if segment.id in ("N1", "LX", "CLP", "PLB", "SE"):
-            raise segment.error(
-                "missing TRN (Reassociation Trace Number): the 835 header needs TRN after BPR "
-                f"to tie the remittance to its payment; found {segment.id} first"
-            )
-    header_seen = claim_open = False
-    for segment in segments:
+class _Precheck:
+    """Checks the matcher cannot phrase well, run on each segment before the matcher places
+    it: the fatal structural ones (no BPR/TRN, SVC before CLP, amounts) and a few deviations
+    it does not look for."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+        self.count = 0  # segments seen, the ST first
+        self.trn_seen = self.header_seen = self.claim_open = False
+
+    def feed(self, segment: Segment) -> None:
+        reporter = self.reporter
         seg_id = segment.id
+        self.count += 1
+        if self.count == 2 and seg_id != "BPR":
+            raise segment.error(
+                f"missing BPR (Financial Information): an 835 starts with BPR right after ST, "
+                f"found {seg_id}"
+            )
+        if not self.trn_seen and self.count > 2:
+            if seg_id == "TRN":
+                self.trn_seen = True
+            elif seg_id in ("N1", "LX", "CLP", "PLB", "SE"):
+                raise segment.error(
+                    "missing TRN (Reassociation Trace Number): the 835 header needs TRN after "
+                    f"BPR to tie the remittance to its payment; found {seg_id} first"
+                )
         elements = segment.elements
-        if elements and elements[-1] == "" and seg_id != "ISA":
+        if elements and elements[-1] == "":
             reporter.report(
                 segment,
                 f"{seg_id} ends with an empty element: trailing element separators "
@@ -1074,7 +1079,7 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
                         f"{IMPLEMENTATION} (it must be empty)",
                     )
         if seg_id not in _PRECHECKED:
-            continue
+            return
         if seg_id == "BPR":
             _check_bpr(segment, reporter)
         elif seg_id == "TRN":
@@ -1085,18 +1090,18 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
                     "payer's 9-digit EIN",
                 )
         elif seg_id == "LX":
-            header_seen = True
-            claim_open = False
+            self.header_seen = True
+            self.claim_open = False
         elif seg_id == "CLP":
-            if not header_seen:
+            if not self.header_seen:
                 raise segment.error(
                     "CLP before LX: the claims of an 835 sit in loop 2000, which starts with LX "
                     "(header number)"
                 )
-            claim_open = True
+            self.claim_open = True
             _check_clp(segment)
         elif seg_id == "SVC":
-            if not claim_open:
+            if not self.claim_open:
                 raise segment.error(
                     "SVC before CLP: a service line (loop 2110) must follow the CLP of the "
                     "claim it belongs to"
@@ -1105,7 +1110,7 @@ def _precheck(segments: Sequence[Segment], reporter: Reporter) -> None:
         elif seg_id == "CAS":
             _check_cas(segment, reporter)
         elif seg_id == "PLB":
-            claim_open = False
+            self.claim_open = False
             _check_plb(segment, reporter)
         elif seg_id == "N4" and not segment.get(4):
             state = segment.get(2)
@@ -1443,10 +1448,9 @@ def _provider_adjustments(root: Node) -> tuple[ProviderAdjustment835, ...]:
     return tuple(found)
 
 
-def _head(
-    interchange: Interchange, group: Group, transaction: Transaction, root: Node, reporter: Reporter
-) -> Remittance835:
-    """The remittance as its header says (ST to the payee loop), without claims or PLB."""
+def _head(isa: Segment, gs: Segment, root: Node, reporter: Reporter) -> Remittance835:
+    """The remittance as its header says (ISA, GS, ST to the payee loop), without claims or
+    PLB."""
     st = root.header
     bpr = root.first("BPR")
     trn = root.first("TRN")
@@ -1465,14 +1469,14 @@ def _head(
         date=parse_d8(bpr.get(16)),
     )
     return Remittance835(
-        interchange_control_number=interchange.control_number,
-        group_control_number=group.control_number,
-        transaction_control_number=transaction.control_number,
-        sender_id=interchange.sender_id,
-        receiver_id=interchange.receiver_id,
-        interchange_date=interchange.date,
-        usage_indicator=interchange.usage_indicator,
-        version=group.version,
+        interchange_control_number=isa.get(13),  # as the Interchange and Group of the envelope
+        group_control_number=gs.get(6),
+        transaction_control_number=st.get(2),
+        sender_id=isa.get(6).strip(),
+        receiver_id=isa.get(8).strip(),
+        interchange_date=isa_date(isa),
+        usage_indicator=isa.get(15),
+        version=gs.get(8),
         payment=payment,
         trace=Trace835(trn.get(1), trn.get(2), trn.get(3), trn.get(4)),
         receiver_identification=_find_reference(references, "EV"),
@@ -1487,66 +1491,92 @@ def _head(
     )
 
 
-def _remittance(
-    interchange: Interchange,
-    group: Group,
-    transaction: Transaction,
-    reporter: Reporter,
-    sink: ClaimSink | None,
-) -> Remittance835:
-    segments = transaction.segments
-    _precheck(segments, reporter)
-    claims: list[Claim835] = []
-    head: Remittance835 | None = None
+class _TransactionReader:
+    """One 835 transaction set, read as its segments arrive (ST first, SE last): each is
+    pre-checked and placed into its loop; each claim is built and handed to the sink as its
+    loop closes; at SE the remittance is complete and its transaction balancing checked."""
 
-    def closed(node: Node, parent: Node | None) -> None:
+    def __init__(
+        self,
+        isa: Segment,
+        gs: Segment,
+        reporter: Reporter,
+        sink: ClaimSink | None,
+        done: Callable[[Remittance835, Segment], None],
+    ) -> None:
+        self.isa, self.gs, self.reporter, self.sink, self.done = isa, gs, reporter, sink, done
+        self.precheck = _Precheck(reporter)
+        self.waiting: list[Segment] | None = []  # segments after ST, up to the TRN
+        self.matcher = Matcher(LAYOUT_835, reporter, on_close=self._closed)
+        self.claims: list[Claim835] = []
+        self.head: Remittance835 | None = None
+
+    def feed(self, segment: Segment) -> None:
+        self.precheck.feed(segment)
+        if segment.id == "ST":
+            self.matcher.begin(segment)
+            return
+        if self.waiting is not None:
+            # The header waits for its TRN: a missing BPR or TRN is reported as such, not as
+            # the header being out of order (what the matcher would find first).
+            self.waiting.append(segment)
+            if not self.precheck.trn_seen:
+                return
+            header, self.waiting = self.waiting, None
+            for waiting in header[:-1]:
+                self.matcher.feed(waiting)
+        self.matcher.feed(segment)
+        if segment.id == "SE":
+            self.done(self._remittance(self.matcher.end(segment)), segment)
+
+    def _header(self) -> Remittance835:
+        if self.head is None:
+            assert self.matcher.root is not None
+            self.head = _head(self.isa, self.gs, self.matcher.root, self.reporter)
+            if self.sink is not None:
+                self.sink.header(self.head)
+        return self.head
+
+    def _closed(self, node: Node, parent: Node | None) -> None:
         # Each claim (loop 2100) is built as soon as it is complete, and handed on.
-        nonlocal head
         if node.rule.id != "2100":
             return
-        if head is None:
-            head = _head(interchange, group, transaction, matcher.root, reporter)
-            if sink is not None:
-                sink.header(head)
-        claim = _claim(node, parent.header.get(1) if parent else "", reporter)
-        claims.append(claim)
-        if sink is not None:
-            sink.claim(claim)
+        self._header()
+        claim = _claim(node, parent.header.get(1) if parent else "", self.reporter)
+        self.claims.append(claim)
+        if self.sink is not None:
+            self.sink.claim(claim)
 
-    matcher = Matcher(LAYOUT_835, reporter, on_close=closed)
-    root = matcher.parse(segments)
-    if head is None:  # no claims
-        head = _head(interchange, group, transaction, root, reporter)
-        if sink is not None:
-            sink.header(head)
-    remittance = replace(
-        head, claims=tuple(claims), provider_adjustments=_provider_adjustments(root)
-    )
-    payment = remittance.payment
-    bpr = root.first("BPR")
-    if payment.handling_code != "D":
-        claims_paid = remittance.claim_payment_total
-        adjusted = remittance.provider_adjustment_total
-        expected = claims_paid - adjusted
-        if payment.net_amount != expected:
-            signed = " (a debit, BPR03 D)" if payment.credit_debit == "D" else ""
-            reporter.report(
-                bpr,
-                f"transaction balancing rule (BPR02 = sum of CLP04 - sum of PLB amounts) "
-                f"fails: BPR02 is {payment.amount}{signed} but the claims pay {claims_paid} "
-                f"and the provider adjustments are {adjusted}, which gives {expected}",
-            )
-    return remittance
-
-
-def _check_group(group: Group, reporter: Reporter) -> None:
-    header = group.header
-    if group.functional_id != "HP":
-        raise header.error(
-            f"GS01 {group.functional_id!r} is not HP (health care claim payment/advice): not "
-            "an 835 file"
+    def _remittance(self, root: Node) -> Remittance835:
+        remittance = replace(
+            self._header(),
+            claims=tuple(self.claims),
+            provider_adjustments=_provider_adjustments(root),
         )
-    version = group.version
+        payment = remittance.payment
+        bpr = root.first("BPR")
+        if payment.handling_code != "D":
+            claims_paid = remittance.claim_payment_total
+            adjusted = remittance.provider_adjustment_total
+            expected = claims_paid - adjusted
+            if payment.net_amount != expected:
+                signed = " (a debit, BPR03 D)" if payment.credit_debit == "D" else ""
+                self.reporter.report(
+                    bpr,
+                    f"transaction balancing rule (BPR02 = sum of CLP04 - sum of PLB amounts) "
+                    f"fails: BPR02 is {payment.amount}{signed} but the claims pay "
+                    f"{claims_paid} and the provider adjustments are {adjusted}, which gives "
+                    f"{expected}",
+                )
+        return remittance
+
+
+def _check_group(header: Segment, reporter: Reporter) -> None:
+    if header.get(1) != "HP":
+        raise header.error(
+            f"GS01 {header.get(1)!r} is not HP (health care claim payment/advice): not an 835 file"
+        )
+    version = header.get(8)
     if version == IMPLEMENTATION:
         return
     if version == "005010X221":
@@ -1609,22 +1639,34 @@ def read_835_all(
 
     def work(reporter: Reporter) -> list[tuple[Remittance835, int]]:
         _check_complete_file(text)
-        found = []
-        for interchange in read_envelopes(text, reporter=reporter):
+        found: list[tuple[Remittance835, int]] = []
+        checked: set[int] = set()  # GS segments checked
+
+        def check_group(gs: Segment) -> None:
+            if gs.number not in checked:
+                checked.add(gs.number)
+                _check_group(gs, reporter)
+
+        def open_transaction(isa: Segment, gs: Segment, st: Segment) -> Callable:
+            # Transactions are read as the file is: claims are handed to the sink while the
+            # rest of the file is still being tokenized.
+            check_group(gs)
+            if st.get(1) != "835":
+                raise st.error(f"ST01 {st.get(1)!r} is not 835")
+            if st.get(3) not in ("", gs.get(8)):
+                reporter.report(
+                    st,
+                    f"ST03 {st.get(3)!r} does not match GS08 {gs.get(8)!r} (the 835 does not "
+                    "use ST03)",
+                )
+            return _TransactionReader(
+                isa, gs, reporter, sink, lambda remit, se: found.append((remit, se.number))
+            ).feed
+
+        interchanges = read_envelopes(text, reporter=reporter, open_transaction=open_transaction)
+        for interchange in interchanges:
             for group in interchange.groups:
-                _check_group(group, reporter)
-                for transaction in group.transactions:
-                    st = transaction.segments[0]
-                    if transaction.set_id != "835":
-                        raise st.error(f"ST01 {transaction.set_id!r} is not 835")
-                    if transaction.implementation not in ("", group.version):
-                        reporter.report(
-                            st,
-                            f"ST03 {transaction.implementation!r} does not match GS08 "
-                            f"{group.version!r} (the 835 does not use ST03)",
-                        )
-                    remittance = _remittance(interchange, group, transaction, reporter, sink)
-                    found.append((remittance, transaction.segments[-1].number))
+                check_group(group.header)  # also a group without transactions
         return found
 
     found, warnings = run_checked(strict, work)

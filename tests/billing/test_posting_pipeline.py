@@ -1,6 +1,7 @@
 """835 posting writes claims in batches while the file is still being read: a defect found
 after some batches were written still posts nothing, and what a read posts equals the file."""
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -25,6 +26,7 @@ from billing.models import (
 from billing.services import remittances
 from billing.services.dbworker import ConnectionWorker
 from billing.services.remittances import era_post
+from billing.x12.errors import X12Error
 from billing.x12.reader835 import read_835, scan_claims
 from billing.x12.writer835 import synthetic_835_input, write_835
 from tests.bench.remittances import _claims_for
@@ -111,6 +113,41 @@ def test_a_defect_late_in_the_file_undoes_the_batches_written(
     assert not ClaimPayment.objects.exists() and not ClaimStatusChange.objects.exists()
     ours = Claim.objects.filter(patient_control_number__in=scan_claims(text)[0])
     assert set(ours.values_list("status", flat=True)) == {ClaimStatus.SUBMITTED}
+
+
+class _Recorder:
+    """A ClaimSink that keeps what it is handed."""
+
+    def __init__(self):
+        self.headers, self.claims = [], []
+
+    def header(self, remittance):
+        self.headers.append(remittance)
+
+    def claim(self, claim):
+        self.claims.append(claim)
+
+
+def test_claims_are_handed_on_while_the_file_is_still_being_read():
+    # The file is cut inside its 6th CLP: the 4 claims before the 5th CLP are complete, and
+    # the reader hands them over before it reaches the end, where it finds the file truncated.
+    text = write_835(synthetic_835_input(8, seed=8), ControlNumbers(1, 1, 1))
+    clps = [found.start() for found in re.finditer(r"(?<=~)\s*CLP\*", text)]
+    sink = _Recorder()
+    with pytest.raises(X12Error, match=r"the file ends inside a segment"):
+        read_835(text[: clps[5] + 10], sink=sink)
+    assert len(sink.headers) == 1
+    assert sink.claims == list(read_835(text).claims[:4])
+
+
+def test_a_truncated_file_posts_nothing(in_a, batches_written_during_the_read):
+    text = _file(in_a)
+    _claims_for(read_835(text))
+    with CaptureQueriesContext(connection) as queries, pytest.raises(RemittanceError) as refused:
+        era_post(actor=None, file_name="cut.835", content=text[: text.rindex("CLP*") + 20])
+    assert "Rejected, nothing posted" in str(refused.value)
+    assert _copies(queries) == 3  # batches were written while the file was read ...
+    assert not Remittance.objects.exists() and not ClaimPayment.objects.exists()  # ... undone
 
 
 def test_claims_the_scan_missed_are_still_matched(in_a, monkeypatch):
