@@ -182,9 +182,11 @@ def write_batch(
     keys now: deferred to COMMIT, they would run after the read, where nothing overlaps them.
     Only the posting tables' keys are checked early; others the caller's transaction may
     have pending keep waiting for COMMIT."""
-    for sql, text in copies:  # payments, their lines, adjustments, status history, denials
+    for sql, text in copies[:3]:  # payments, their lines, adjustments
         bulk.copy_into(cursor, sql, text)
     update_claims(cursor, claim_rows, now)
+    for sql, text in copies[3:]:  # status history, denial cases
+        bulk.copy_into(cursor, sql, text)
     if foreign_keys:  # one round trip (the worker waits for the interpreter after each)
         cursor.execute(
             f"SET CONSTRAINTS {foreign_keys} IMMEDIATE; SET CONSTRAINTS {foreign_keys} DEFERRED"

@@ -1046,8 +1046,9 @@ class _Precheck:
         self.count = 0  # segments seen, the ST first
         self.trn_seen = self.header_seen = self.claim_open = False
 
-    def feed(self, segment: Segment) -> None:
-        reporter = self.reporter
+    def header(self, segment: Segment) -> None:
+        """A segment of the header, from the ST up to the TRN: also checks that BPR and TRN
+        come first."""
         seg_id = segment.id
         self.count += 1
         if self.count == 2 and seg_id != "BPR":
@@ -1055,7 +1056,7 @@ class _Precheck:
                 f"missing BPR (Financial Information): an 835 starts with BPR right after ST, "
                 f"found {seg_id}"
             )
-        if not self.trn_seen and self.count > 2:
+        if self.count > 2:
             if seg_id == "TRN":
                 self.trn_seen = True
             elif seg_id in ("N1", "LX", "CLP", "PLB", "SE"):
@@ -1063,6 +1064,12 @@ class _Precheck:
                     "missing TRN (Reassociation Trace Number): the 835 header needs TRN after "
                     f"BPR to tie the remittance to its payment; found {seg_id} first"
                 )
+        self.check(segment)
+
+    def check(self, segment: Segment) -> None:
+        """The checks every segment gets (after the TRN, the only ones: the hot path)."""
+        reporter = self.reporter
+        seg_id = segment.id
         elements = segment.elements
         if elements and elements[-1] == "":
             reporter.report(
@@ -1505,29 +1512,32 @@ class _TransactionReader:
         done: Callable[[Remittance835, Segment], None],
     ) -> None:
         self.isa, self.gs, self.reporter, self.sink, self.done = isa, gs, reporter, sink, done
-        self.precheck = _Precheck(reporter)
-        self.waiting: list[Segment] | None = []  # segments after ST, up to the TRN
         self.matcher = Matcher(LAYOUT_835, reporter, on_close=self._closed)
+        self.precheck = _Precheck(reporter)
+        self.check = self.precheck.check
+        self.place = self.matcher.feed
+        self.waiting: list[Segment] | None = []  # segments after ST, up to the TRN
         self.claims: list[Claim835] = []
         self.head: Remittance835 | None = None
 
     def feed(self, segment: Segment) -> None:
-        self.precheck.feed(segment)
+        if self.waiting is None:  # after the TRN: the usual case
+            self.check(segment)
+            self.place(segment)
+            if segment.id == "SE":
+                self.done(self._remittance(self.matcher.end(segment)), segment)
+            return
+        # The header waits for its TRN: a missing BPR or TRN is reported as such, not as the
+        # header being out of order (what the matcher would find first).
+        self.precheck.header(segment)
         if segment.id == "ST":
             self.matcher.begin(segment)
             return
-        if self.waiting is not None:
-            # The header waits for its TRN: a missing BPR or TRN is reported as such, not as
-            # the header being out of order (what the matcher would find first).
-            self.waiting.append(segment)
-            if not self.precheck.trn_seen:
-                return
+        self.waiting.append(segment)
+        if self.precheck.trn_seen:
             header, self.waiting = self.waiting, None
-            for waiting in header[:-1]:
-                self.matcher.feed(waiting)
-        self.matcher.feed(segment)
-        if segment.id == "SE":
-            self.done(self._remittance(self.matcher.end(segment)), segment)
+            for waiting in header:
+                self.place(waiting)
 
     def _header(self) -> Remittance835:
         if self.head is None:
