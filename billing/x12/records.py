@@ -17,14 +17,14 @@ T = TypeVar("T")
 
 
 def record(cls: type[T]) -> type[T]:
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: a record has no __post_init__")
     cls = dataclass(frozen=True, slots=True)(cls)
     namespace: dict[str, object] = {}
     parameters, body = [], []
     for item in fields(cls):
         if item.default_factory is not MISSING or not item.init:
             raise TypeError(f"{cls.__name__}.{item.name}: a record field takes a plain default")
-        if hasattr(cls, "__post_init__"):
-            raise TypeError(f"{cls.__name__}: a record has no __post_init__")
         namespace[f"_set_{item.name}"] = cls.__dict__[item.name].__set__
         if item.default is MISSING:
             parameters.append(item.name)

@@ -46,3 +46,14 @@ def test_fields_with_factories_are_refused():
         @record
         class Bag:
             items: list = dataclasses.field(default_factory=list)
+
+
+def test_post_init_is_refused():
+    with pytest.raises(TypeError, match="__post_init__"):
+
+        @record
+        class Checked:
+            x: int
+
+            def __post_init__(self):
+                pass
