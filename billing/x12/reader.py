@@ -514,7 +514,7 @@ def read_envelopes(
     isa: _Open | None = None
     gs: _Open | None = None
     st: _Open | None = None
-    isa_date: date | None = None
+    interchange_date: date | None = None
     gs_date: date | None = None
     last: Segment | None = None
     for seg in tokenize(data):
@@ -530,7 +530,7 @@ def read_envelopes(
                     f"a new ISA starts before the IEA of the interchange started at segment "
                     f"{isa.header.number} (IEA missing)"
                 )
-            isa_date = _check_isa(seg, reporter)
+            interchange_date = _check_isa(seg, reporter)
             isa = _Open(seg)
         elif seg.id == "GS":
             if isa is None:
@@ -659,7 +659,7 @@ def read_envelopes(
                     sender_id=header.get(6).strip(),
                     receiver_qualifier=header.get(7),
                     receiver_id=header.get(8).strip(),
-                    date=isa_date,
+                    date=interchange_date,
                     time=header.get(10),
                     control_number=header.get(13),
                     acknowledgment_requested=header.get(14) == "1",

@@ -108,7 +108,7 @@ NOT_USED = {"TS3": (6, 7, 8, 9, 10, 11, 12, 14, 16, 19), "CLP": (10, 14)}
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _SEPARATOR_LIKE = re.compile(r"[>:^|\\]")
 _TRN03 = re.compile(r"1\d{9}")
-# Segments _precheck() looks at beyond the checks every segment gets.
+# Segments _Precheck.check() looks at beyond the checks every segment gets.
 _PRECHECKED = frozenset({"BPR", "TRN", "LX", "CLP", "SVC", "CAS", "PLB", "N4"})
 # The code tables are constants; a remittance repeats the same few group/reason pairs.
 _adjustment_text = functools.lru_cache(maxsize=4096)(carc.adjustment_text)
