@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Min, Q, Sum
+from django.utils import timezone
 
 from billing.aging import AgingItem, AgingReport, aging, claim_from_date
 from billing.choices import ClaimStatus, PatientPaymentKind
@@ -35,7 +36,7 @@ def first_submitted() -> dict[int, date]:
         .values("claim_id")
         .annotate(first=Min("at"))
     )
-    return {row["claim_id"]: row["first"].date() for row in rows}
+    return {row["claim_id"]: timezone.localdate(row["first"]) for row in rows}
 
 
 def insurance_balances() -> list[tuple[Claim, Decimal]]:
@@ -108,7 +109,7 @@ def patient_responsibility_items(patient_ids) -> list[AgingItem]:
     return [
         AgingItem(
             key=str(row["claim__encounter__patient_id"]),
-            from_date=row["remittance__posted_at"].date(),
+            from_date=timezone.localdate(row["remittance__posted_at"]),
             balance=row["total"],
         )
         for row in rows

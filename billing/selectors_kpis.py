@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from billing import kpis
 from billing.aging import AgingReport
@@ -56,7 +57,8 @@ def claim_outcomes() -> list[kpis.ClaimOutcome]:
         steps = history[claim["pk"]]
         statuses = [s["to_status"] for s in steps]
         submitted = next(
-            (s["at"].date() for s in steps if s["to_status"] == ClaimStatus.BATCHED), None
+            (timezone.localdate(s["at"]) for s in steps if s["to_status"] == ClaimStatus.BATCHED),
+            None,
         )
         after_draft = [s for s in statuses if s != ClaimStatus.DRAFT]
         payment = first_payment.get(claim["pk"])
@@ -66,7 +68,9 @@ def claim_outcomes() -> list[kpis.ClaimOutcome]:
                 submitted_on=submitted,
                 first_scrub_clean=bool(after_draft) and after_draft[0] == ClaimStatus.READY,
                 rejected_by_clearinghouse=ClaimStatus.REJECTED in statuses,
-                adjudicated_on=payment["remittance__posted_at"].date() if payment else None,
+                adjudicated_on=(
+                    timezone.localdate(payment["remittance__posted_at"]) if payment else None
+                ),
                 denied=bool(payment)
                 and (
                     payment["status_code"] == "4"

@@ -1,6 +1,8 @@
 """Patient balances, payments and refunds, statement runs; the A/R and KPI dashboard."""
 
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -9,9 +11,14 @@ from django_tenants.utils import schema_context
 
 from billing.era_builder import claim_outcome, era_text
 from billing.exceptions import BillingError
-from billing.models import Statement, StatementRun
-from billing.selectors_ar import patient_aging, patient_balances
-from billing.selectors_kpis import dashboard
+from billing.models import ClaimStatusChange, Remittance, Statement, StatementRun
+from billing.selectors_ar import (
+    first_submitted,
+    patient_aging,
+    patient_balances,
+    patient_responsibility_items,
+)
+from billing.selectors_kpis import claim_outcomes, dashboard
 from billing.services.patient_billing import patient_payment_record, statement_run
 from billing.services.remittances import era_post
 
@@ -88,6 +95,20 @@ def test_statement_run_makes_pdfs_once_per_day(world, owed):
         actor=world.staff, as_of=timezone.localdate() + timezone.timedelta(days=30)
     )
     assert later.statements.get().dunning_level == 2
+
+
+def test_dates_are_practice_local_days(world, owed):
+    """A claim batched and paid at 23:30 in New York (04:30 UTC the next day) counts on the
+    New York day, in the KPIs and in both agings."""
+    late = datetime(2026, 3, 10, 23, 30, tzinfo=ZoneInfo("America/New_York"))
+    local_day = date(2026, 3, 10)
+    ClaimStatusChange.objects.update(at=late)
+    Remittance.objects.update(posted_at=late)
+    (outcome,) = claim_outcomes()
+    assert (outcome.submitted_on, outcome.adjudicated_on) == (local_day, local_day)
+    assert set(first_submitted().values()) == {local_day}
+    (item,) = patient_responsibility_items([owed.pk])
+    assert item.from_date == local_day
 
 
 def test_patient_aging(world, owed):
