@@ -1,9 +1,11 @@
 """Writes of practice-side data. Field rules live in a pure function shared by form and API."""
 
 import re
+from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from mso.audit.services import audit_record
@@ -29,6 +31,37 @@ LOCATION_FIELDS = (
     "phone",
     "place_of_service",
     "npi",
+    "is_active",
+)
+
+PROVIDER_FIELDS = ("first_name", "last_name", "credential", "npi", "taxonomy", "is_active")
+PATIENT_FIELDS = (
+    "mrn",
+    "external_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+)
+COVERAGE_FIELDS = (
+    "payer",
+    "priority",
+    "member_id",
+    "group_number",
+    "relationship",
+    "subscriber_first_name",
+    "subscriber_last_name",
+    "subscriber_birth_date",
+    "subscriber_sex",
+    "effective_from",
+    "effective_to",
     "is_active",
 )
 
@@ -76,20 +109,51 @@ def location_create(*, actor, data: dict) -> Location:
     return location
 
 
-@transaction.atomic
-def location_update(*, actor, location: Location, data: dict) -> Location:
-    merged = {k: data.get(k, getattr(location, k)) for k in LOCATION_FIELDS}
-    if errors := location_errors(merged, instance=location):
-        raise PracticeDataError(errors)
+def _merged(instance, fields: tuple[str, ...], data: dict) -> dict:
+    """A partial update's values over the instance's current ones."""
+    return {k: data[k] if k in data else getattr(instance, k) for k in fields}
+
+
+def _plain(value):
+    """A value as the audit trail stores it (JSON): dates as ISO text, rows by their pk."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return getattr(value, "pk", value)
+
+
+def _save_changes(instance, merged: dict) -> dict[str, list]:
+    """Set `merged` on the instance and save it; return the changed fields as [old, new]."""
     changes = {
-        k: [getattr(location, k), merged[k]]
-        for k in LOCATION_FIELDS
-        if getattr(location, k) != merged[k]
+        k: [_plain(getattr(instance, k)), _plain(v)]
+        for k, v in merged.items()
+        if getattr(instance, k) != v
     }
     for key, value in merged.items():
-        setattr(location, key, value)
-    location.save()
-    audit_record(actor=actor, action="location.update", obj=location, changes=changes)
+        setattr(instance, key, value)
+    instance.save()
+    return changes
+
+
+def _correct(*, actor, instance, fields: tuple[str, ...], data: dict, errors) -> None:
+    """A partial update checked by `errors(merged values)`, saved, and audited as
+    `<model>.update` with each changed field's old and new value."""
+    merged = _merged(instance, fields, data)
+    if problems := errors(merged):
+        raise PracticeDataError(problems)
+    changes = _save_changes(instance, merged)
+    action = f"{instance._meta.model_name}.update"
+    audit_record(actor=actor, action=action, obj=instance, changes=changes)
+
+
+@transaction.atomic
+def location_update(*, actor, location: Location, data: dict) -> Location:
+    _correct(
+        actor=actor,
+        instance=location,
+        fields=LOCATION_FIELDS,
+        data=data,
+        errors=lambda merged: location_errors(merged, instance=location),
+    )
     transaction.on_commit(lambda: cache.delete(SUMMARY_CACHE_KEY))
     return location
 
@@ -100,14 +164,19 @@ def _require(data: dict, names: tuple[str, ...], errors: dict[str, list[str]]) -
             errors.setdefault(name, []).append("This field is required.")
 
 
-def provider_errors(data: dict) -> dict[str, list[str]]:
+def provider_errors(data: dict, *, instance: Provider | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     _require(data, ("first_name", "last_name", "npi"), errors)
     npi = str(data.get("npi") or "")
     if npi and not npi_is_valid(npi):
         errors["npi"] = ["Enter a 10-digit NPI with a valid check digit."]
-    elif npi and Provider.objects.filter(npi=npi).exists():
+    elif npi and _others(Provider, instance).filter(npi=npi).exists():
         errors["npi"] = ["A provider with this NPI already exists."]
+    elif instance is not None and npi != instance.npi and instance.encounters.exists():
+        errors["npi"] = [
+            "Encounters were recorded under this NPI, so it cannot change: deactivate this "
+            "provider and add the provider again with the right NPI."
+        ]
     taxonomy = str(data.get("taxonomy") or "")
     if taxonomy and not re.match(r"^[0-9]{3}[0-9A-Z]{6}X$", taxonomy):
         errors["taxonomy"] = ["A taxonomy code is 10 characters ending in X, e.g. 207Q00000X."]
@@ -123,7 +192,26 @@ def provider_create(*, actor, data: dict) -> Provider:
     return provider
 
 
-def patient_errors(data: dict) -> dict[str, list[str]]:
+@transaction.atomic
+def provider_update(*, actor, provider: Provider, data: dict) -> Provider:
+    """Correct a provider's name, credential, taxonomy or NPI, or (de)activate the provider."""
+    _correct(
+        actor=actor,
+        instance=provider,
+        fields=PROVIDER_FIELDS,
+        data=data,
+        errors=lambda merged: provider_errors(merged, instance=provider),
+    )
+    return provider
+
+
+def _others(model, instance):
+    """Rows a uniqueness rule compares with: all of them, but the one being edited."""
+    rows = model.objects.all()
+    return rows if instance is None else rows.exclude(pk=instance.pk)
+
+
+def patient_errors(data: dict, *, instance: Patient | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     _require(data, ("mrn", "first_name", "last_name", "address_line1", "city"), errors)
     birth = data.get("birth_date")
@@ -135,22 +223,23 @@ def patient_errors(data: dict) -> dict[str, list[str]]:
         errors["state"] = ["Choose a US state."]
     if not _ZIP.match(str(data.get("zip_code", ""))):
         errors["zip_code"] = ["Enter a ZIP code like 12345 or 12345-6789."]
-    if data.get("mrn") and Patient.objects.filter(mrn=data["mrn"]).exists():
+    others = _others(Patient, instance)
+    if data.get("mrn") and others.filter(mrn=data["mrn"]).exists():
         errors["mrn"] = ["A patient with this MRN already exists."]
-    if data.get("external_id") and Patient.objects.filter(external_id=data["external_id"]).exists():
+    if data.get("external_id") and others.filter(external_id=data["external_id"]).exists():
         errors["external_id"] = ["A patient with this external id already exists."]
-    errors.update(ssn_errors(data.get("ssn")))
+    errors.update(ssn_errors(data.get("ssn"), instance=instance))
     return errors
 
 
-def ssn_errors(value) -> dict[str, list[str]]:
+def ssn_errors(value, *, instance: Patient | None = None) -> dict[str, list[str]]:
     """The SSN is optional. Messages never repeat the value."""
     ssn = normalize_digits(reveal(value))
     if not ssn:
         return {}
     if not ssn_is_valid(ssn):
         return {"ssn": ["Enter a valid 9-digit SSN (area not 000, 666 or 900-999)."]}
-    if Patient.objects.filter(ssn_hash=key_ring().lookup_hash(ssn)).exists():
+    if _others(Patient, instance).filter(ssn_hash=key_ring().lookup_hash(ssn)).exists():
         return {"ssn": ["Another patient has this SSN: check for a duplicate record."]}
     return {}
 
@@ -165,7 +254,8 @@ def _with_ssn(data: dict) -> dict:
 def patient_create(*, actor, data: dict) -> Patient:
     if errors := patient_errors(data):
         raise PracticeDataError(errors)
-    data = _with_ssn({**data, "external_id": data.get("external_id") or None})
+    fields = {k: v for k, v in data.items() if k in PATIENT_FIELDS or k == "ssn"}
+    data = _with_ssn({**fields, "external_id": data.get("external_id") or None})
     patient = Patient.objects.create(**data)
     # The audit trail says that an SSN was recorded, never which.
     audit_record(
@@ -177,7 +267,27 @@ def patient_create(*, actor, data: dict) -> Patient:
     return patient
 
 
-def coverage_errors(data: dict) -> dict[str, list[str]]:
+@transaction.atomic
+def patient_update(*, actor, patient: Patient, data: dict) -> Patient:
+    """Correct a patient's demographics. An SSN in `data` replaces the one on file (a blank one
+    keeps it); `remove_ssn` deletes it. The audit trail keeps old and new demographics, and
+    says only that the SSN changed."""
+    merged = _merged(patient, PATIENT_FIELDS, data)
+    merged["external_id"] = merged["external_id"] or None
+    new_ssn = normalize_digits(reveal(data.get("ssn")))
+    if errors := patient_errors({**merged, "ssn": new_ssn}, instance=patient):
+        raise PracticeDataError(errors)
+    changes = _save_changes(patient, merged)
+    if new_ssn or (data.get("remove_ssn") and patient.ssn):
+        stored = _with_ssn({"ssn": new_ssn})
+        patient.ssn, patient.ssn_hash = stored["ssn"], stored["ssn_hash"]
+        patient.save(update_fields=["ssn", "ssn_hash"])
+        changes["ssn"] = "changed" if new_ssn else "removed"
+    audit_record(actor=actor, action="patient.update", obj=patient, changes=changes)
+    return patient
+
+
+def coverage_errors(data: dict, *, instance: Coverage | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     _require(data, ("member_id",), errors)
     if not data.get("payer"):
@@ -197,11 +307,40 @@ def coverage_errors(data: dict) -> dict[str, list[str]]:
     if (
         patient is not None
         and data.get("priority")
-        and Coverage.objects.filter(
-            patient=patient, priority=data["priority"], is_active=True
-        ).exists()
+        and data.get("is_active", True)
+        and _others(Coverage, instance)
+        .filter(patient=patient, priority=data["priority"], is_active=True)
+        .exists()
     ):
         errors["priority"] = ["The patient already has an active coverage with this priority."]
+    if instance is not None:
+        errors.update(_billed_coverage_errors(instance, data))
+    return errors
+
+
+def _billed_coverage_errors(coverage: Coverage, data: dict) -> dict[str, list[str]]:
+    """Claims already billed to a coverage pin its payer and the dates it must cover."""
+    claims = coverage.claims.all()
+    errors: dict[str, list[str]] = {}
+    if data.get("payer") and data["payer"].pk != coverage.payer_id and claims.exists():
+        errors["payer"] = [
+            "Claims were billed to this payer under this coverage: end the coverage and add "
+            "the new payer as a coverage of its own."
+        ]
+    served = claims.aggregate(
+        first=Min("encounter__date_of_service"), last=Max("encounter__date_of_service")
+    )
+    start, end = data.get("effective_from"), data.get("effective_to")
+    if served["first"] and start and start > served["first"]:
+        errors.setdefault("effective_from", []).append(
+            f"A claim under this coverage is for a visit on {served['first']:%m/%d/%Y}; the "
+            "coverage must start on or before it."
+        )
+    if served["last"] and end and end < served["last"]:
+        errors.setdefault("effective_to", []).append(
+            f"A claim under this coverage is for a visit on {served['last']:%m/%d/%Y}; the "
+            "coverage must end on or after it."
+        )
     return errors
 
 
@@ -215,6 +354,22 @@ def coverage_create(*, actor, data: dict) -> Coverage:
         action="coverage.create",
         obj=coverage,
         changes={"payer": coverage.payer.payer_id, "priority": coverage.priority},
+    )
+    return coverage
+
+
+@transaction.atomic
+def coverage_update(*, actor, coverage: Coverage, data: dict) -> Coverage:
+    """Correct a coverage (member id, group, subscriber, priority, dates) or end it. The
+    patient never changes; the payer only while no claim was billed under the coverage."""
+    _correct(
+        actor=actor,
+        instance=coverage,
+        fields=COVERAGE_FIELDS,
+        data=data,
+        errors=lambda merged: coverage_errors(
+            {**merged, "patient": coverage.patient}, instance=coverage
+        ),
     )
     return coverage
 

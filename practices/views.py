@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -24,8 +25,16 @@ from mso.identifiers import tin_masked
 from mso.tenancy.models import Practice
 
 from . import services
-from .forms import CoverageForm, LocationForm, PatientForm, ProviderForm
-from .models import Location, Patient, Provider
+from .forms import (
+    CoverageEditForm,
+    CoverageForm,
+    LocationForm,
+    PatientEditForm,
+    PatientForm,
+    ProviderEditForm,
+    ProviderForm,
+)
+from .models import Coverage, Location, Patient, Provider
 from .selectors import practice_summary
 
 
@@ -191,6 +200,77 @@ def _create_page(request, *, form_class, create, template, context, success):
     return render(request, template, {**context, "form": form})
 
 
+def _edit_page(request, *, instance, form_class, update, title, saved, back, context=None):
+    """A full-page form correcting one row through its service. The form works on its own copy
+    of the row, so the service compares the stored values with the new ones."""
+    copy = type(instance).objects.get(pk=instance.pk)
+    form = form_class(request.POST or None, instance=copy)
+    if request.method == "POST" and form.is_valid():
+        name = instance._meta.model_name
+        try:
+            update(actor=request.user, data=form.cleaned_data, **{name: instance})
+        except FieldErrors as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(request, saved)
+            return redirect(back)
+    return render(
+        request,
+        "practices/edit.html",
+        {"form": form, "heading": title, "back": back, **(context or {})},
+    )
+
+
+@require(Action.PATIENT_MANAGE)
+def provider_edit(request, pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    return _edit_page(
+        request,
+        instance=provider,
+        form_class=ProviderEditForm,
+        update=services.provider_update,
+        title=f"Edit provider {provider}",
+        saved=f"Provider {provider} updated.",
+        back=reverse("provider-list"),
+    )
+
+
+@sensitive_post_parameters("ssn")
+@require(Action.PATIENT_MANAGE)
+def patient_edit(request, pk):
+    patient = get_object_or_404(Patient, pk=pk)
+    if request.method == "GET":
+        audit_read(actor=request.user, obj=patient)
+    return _edit_page(
+        request,
+        instance=patient,
+        form_class=PatientEditForm,
+        update=services.patient_update,
+        title=f"Edit {patient.last_name}, {patient.first_name}",
+        saved=f"Patient {patient.last_name}, {patient.first_name} updated.",
+        back=reverse("patient-detail", args=[patient.pk]),
+    )
+
+
+@require(Action.PATIENT_MANAGE)
+def coverage_edit(request, pk, coverage_pk):
+    coverage = get_object_or_404(
+        Coverage.objects.select_related("payer", "patient"), pk=coverage_pk, patient_id=pk
+    )
+    if request.method == "GET":
+        audit_read(actor=request.user, obj=coverage)
+    return _edit_page(
+        request,
+        instance=coverage,
+        form_class=CoverageEditForm,
+        update=services.coverage_update,
+        title=f"Edit coverage: {coverage.payer.name}",
+        saved="Coverage updated.",
+        back=reverse("patient-detail", args=[pk]),
+        context={"subtitle": str(coverage.patient)},
+    )
+
+
 @require(Action.PATIENT_VIEW)
 def provider_list(request):
     return _create_page(
@@ -198,7 +278,10 @@ def provider_list(request):
         form_class=ProviderForm,
         create=services.provider_create,
         template="practices/providers.html",
-        context={"providers": Provider.objects.all()},
+        context={
+            "providers": Provider.objects.all(),
+            "can_edit": policy.can(request.user, Action.PATIENT_MANAGE, connection.tenant),
+        },
         success="Provider {} added.",
     )
 
@@ -247,5 +330,5 @@ def patient_detail(request, pk):
     return render(
         request,
         "practices/patient_detail.html",
-        {"patient": patient, "form": form, "encounters": encounters},
+        {"patient": patient, "form": form, "encounters": encounters, "can_edit": can_manage},
     )

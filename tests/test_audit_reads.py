@@ -86,6 +86,7 @@ def billed(world, clinic):
             "denial": DenialCase.objects.get().pk,
             "statement": Statement.objects.get().pk,
             "remittance": Remittance.objects.get().pk,
+            "coverage": clinic.coverage.pk,
         }
 
 
@@ -94,6 +95,8 @@ RECIPES = {
     "patient-list": ("get", "/patients/", None),
     "patient-detail": ("get", "/patients/{patient}/", None),
     "patient-account": ("get", "/patients/{patient}/account/", None),
+    "patient-edit": ("get", "/patients/{patient}/edit/", None),
+    "coverage-edit": ("get", "/patients/{patient}/coverages/{coverage}/edit/", None),
     "encounter-list": ("get", "/encounters/", None),
     "encounter-detail": ("get", "/encounters/{encounter}/", None),
     "coding-query-list": ("get", "/coding-queries/", None),
@@ -108,6 +111,7 @@ RECIPES = {
     "statement-pdf": ("get", "/statements/{statement}/pdf/", None),
     "api-patient-list": ("get", "/api/v1/patients/", None),
     "api-patient-detail": ("get", "/api/v1/patients/{patient}/", None),
+    "api-coverage-detail": ("get", "/api/v1/coverages/{coverage}/", None),
     "api-encounter-list": ("get", "/api/v1/encounters/", None),
     "api-encounter-detail": ("get", "/api/v1/encounters/{encounter}/", None),
     "api-coding-query-list": ("get", "/api/v1/coding-queries/", None),

@@ -39,6 +39,8 @@ PATIENT_READ_URLS: frozenset[str] = frozenset(
         # practice pages
         "patient-list",
         "patient-detail",
+        "patient-edit",
+        "coverage-edit",
         "patient-account",
         "encounter-list",
         "encounter-detail",
@@ -55,6 +57,7 @@ PATIENT_READ_URLS: frozenset[str] = frozenset(
         # practice API
         "api-patient-list",
         "api-patient-detail",
+        "api-coverage-detail",
         "api-encounter-list",
         "api-encounter-detail",
         "api-coding-query-list",
@@ -117,6 +120,7 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "agreement-list",
         "finance-dashboard",  # MSO fee revenue per practice
         "user-action",  # disable, enable, unlock an account (audited by the services)
+        "provider-edit",  # providers are not patient data
         "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",
@@ -146,6 +150,7 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "api-job-detail",
         "api-payer-list",
         "api-provider-list",
+        "api-provider-detail",
         "api-enrollment-list",
         "api-coverage-create",
         "api-coding-query-decide",

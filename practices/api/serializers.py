@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from mso.reference.models import Payer
 from practices.models import Coverage, Location, Patient, PayerEnrollment, Provider
+from practices.services import COVERAGE_FIELDS, PATIENT_FIELDS
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -44,23 +45,14 @@ class CoverageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Coverage
-        fields = [
-            "id",
-            "patient",
-            "payer",
-            "payer_name",
-            "priority",
-            "member_id",
-            "group_number",
-            "relationship",
-            "subscriber_first_name",
-            "subscriber_last_name",
-            "subscriber_birth_date",
-            "subscriber_sex",
-            "effective_from",
-            "effective_to",
-            "is_active",
-        ]
+        fields = ["id", "patient", "payer_name", *COVERAGE_FIELDS]
+
+    def validate_patient(self, patient):
+        if self.instance is not None and patient != self.instance.patient:
+            raise serializers.ValidationError(
+                "A coverage's patient cannot change: add the coverage to the other patient."
+            )
+        return patient
 
 
 class PatientListSerializer(serializers.ModelSerializer):
@@ -94,28 +86,15 @@ class PatientSerializer(serializers.ModelSerializer):
         help_text="Optional, 9 digits. Write-only: responses carry `ssn_masked`.",
     )
     ssn_masked = serializers.SerializerMethodField(help_text="e.g. ***-**-1234, or empty.")
+    remove_ssn = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="On update: true deletes the SSN on file (a blank `ssn` keeps it).",
+    )
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "mrn",
-            "external_id",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "birth_date",
-            "sex",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "zip_code",
-            "phone",
-            "ssn",
-            "ssn_masked",
-            "coverages",
-        ]
+        fields = ["id", *PATIENT_FIELDS, "ssn", "ssn_masked", "remove_ssn", "coverages"]
 
     def get_ssn_masked(self, patient) -> str:
         return patient.ssn.masked if patient.ssn else ""

@@ -19,7 +19,7 @@ from practices.api.serializers import (
     PayerSerializer,
     ProviderSerializer,
 )
-from practices.models import Location, Patient, PayerEnrollment, Provider
+from practices.models import Coverage, Location, Patient, PayerEnrollment, Provider
 
 
 class LocationListApi(generics.ListAPIView):
@@ -51,13 +51,16 @@ class LocationDetailApi(generics.RetrieveAPIView):
         request=LocationSerializer, responses={200: LocationSerializer, 400: ErrorSerializer}
     )
     def patch(self, request, pk):
-        location = self.get_object()
-        serializer = LocationSerializer(location, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        location = services.location_update(
-            actor=request.user, location=location, data=serializer.validated_data
-        )
-        return Response(LocationSerializer(location).data)
+        return _patch(self, request, LocationSerializer, services.location_update, "location")
+
+
+def _patch(view, request, serializer_class, update, name: str):
+    """A partial update through its service: 400 with field messages, or the saved object."""
+    instance = view.get_object()
+    serializer = serializer_class(instance, data=request.data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    saved = update(actor=request.user, data=serializer.validated_data, **{name: instance})
+    return Response(serializer_class(saved).data)
 
 
 class ProviderListApi(generics.ListAPIView):
@@ -75,6 +78,20 @@ class ProviderListApi(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         provider = services.provider_create(actor=request.user, data=serializer.validated_data)
         return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
+
+
+class ProviderDetailApi(generics.RetrieveAPIView):
+    """One provider; PATCH corrects the name, credential, taxonomy or NPI, or deactivates."""
+
+    serializer_class = ProviderSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW, "PATCH": Action.PATIENT_MANAGE}
+    queryset = Provider.objects.all()
+
+    @extend_schema(
+        request=ProviderSerializer, responses={200: ProviderSerializer, 400: ErrorSerializer}
+    )
+    def patch(self, request, pk):
+        return _patch(self, request, ProviderSerializer, services.provider_update, "provider")
 
 
 @method_decorator(sensitive_post_parameters("ssn"), name="dispatch")
@@ -98,15 +115,46 @@ class PatientListApi(AuditedListMixin, generics.ListAPIView):
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
 
+@method_decorator(sensitive_post_parameters("ssn"), name="dispatch")
 class PatientDetailApi(generics.RetrieveAPIView):
+    """One patient with coverage (an audited read); PATCH corrects demographics."""
+
     serializer_class = PatientSerializer
-    policy_actions = {"GET": Action.PATIENT_VIEW}
+    policy_actions = {"GET": Action.PATIENT_VIEW, "PATCH": Action.PATIENT_MANAGE}
     queryset = Patient.objects.prefetch_related("coverages__payer")
 
     def get_object(self):
         patient = super().get_object()
-        audit_read(actor=self.request.user, obj=patient)
+        if self.request.method == "GET":
+            audit_read(actor=self.request.user, obj=patient)
         return patient
+
+    @extend_schema(
+        request=PatientSerializer, responses={200: PatientSerializer, 400: ErrorSerializer}
+    )
+    def patch(self, request, pk):
+        return _patch(self, request, PatientSerializer, services.patient_update, "patient")
+
+
+class CoverageDetailApi(generics.RetrieveAPIView):
+    """One coverage (an audited read); PATCH corrects it or ends it (`effective_to`,
+    `is_active`)."""
+
+    serializer_class = CoverageSerializer
+    policy_actions = {"GET": Action.PATIENT_VIEW, "PATCH": Action.PATIENT_MANAGE}
+    queryset = Coverage.objects.select_related("payer", "patient")
+
+    def get_object(self):
+        coverage = super().get_object()
+        if self.request.method == "GET":
+            audit_read(actor=self.request.user, obj=coverage)
+        return coverage
+
+    @extend_schema(
+        request=CoverageSerializer, responses={200: CoverageSerializer, 400: ErrorSerializer}
+    )
+    def patch(self, request, pk):
+        return _patch(self, request, CoverageSerializer, services.coverage_update, "coverage")
 
 
 class CoverageCreateApi(generics.GenericAPIView):

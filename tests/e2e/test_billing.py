@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from billing.services import claims, encounters
 from tests.billing.conftest import make_clinic
 from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -72,4 +73,28 @@ def test_biller_works_the_scrub_failure_queue(world, billing_data, live_url, pag
     page.goto(f"{origin}/claims/{failing.pk}/")
     assert page.get_by_text("timely filing").first.is_visible()
     screenshot("claim_detail")
+    assert page.console_errors == []
+
+
+def test_manager_corrects_a_patients_address(world, billing_data, live_url, page, screenshot):
+    with schema_context(world.b.schema_name):
+        patient = billing_data[0].encounter.patient
+    origin = live_url.format(host="bravo.localhost")
+    sign_in(page, origin, "manager@bravo.test")
+    page.goto(f"{origin}/patients/{patient.pk}/")
+    page.get_by_role("link", name="Edit patient").click()
+    page.get_by_label("Address line 1").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("This field is required.").first.is_visible()
+    page.get_by_label("Address line 1").fill("12 Broadway")
+    page.get_by_label("City").fill("Saratoga Springs")
+    screenshot("patient_edit")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(f"{origin}/patients/{patient.pk}/")
+    assert page.get_by_text("Patient Testcase, Robin updated.").is_visible()
+    assert page.get_by_text("12 Broadway, Saratoga Springs, NY").is_visible()
+    screenshot("patient_detail_after_edit")
+    with schema_context(world.b.schema_name):
+        patient.refresh_from_db()
+    assert (patient.address_line1, patient.city) == ("12 Broadway", "Saratoga Springs")
     assert page.console_errors == []

@@ -116,8 +116,14 @@ PRACTICE = {
         DATA, needs=("clinic",), note="the payer master is shared reference data"
     ),
     "api-provider-list": Entry(DATA, needs=("clinic",), body=lambda a: {}),
+    "api-provider-detail": Entry(
+        OBJECT, kwargs=lambda a: {"pk": a.clinic.provider.pk}, body=lambda a: {"credential": "X"}
+    ),
     "api-patient-list": Entry(DATA, needs=("clinic",), body=lambda a: {}),
-    "api-patient-detail": Entry(OBJECT, kwargs=_pk("patient")),
+    "api-patient-detail": Entry(OBJECT, kwargs=_pk("patient"), body=lambda a: {"city": "X"}),
+    "api-coverage-detail": Entry(
+        OBJECT, kwargs=lambda a: {"pk": a.clinic.coverage.pk}, body=lambda a: {"group_number": "X"}
+    ),
     "api-enrollment-list": Entry(
         DATA,
         needs=("clinic",),
@@ -197,6 +203,21 @@ PRACTICE = {
     "provider-list": Entry(DATA, needs=("clinic",), methods=("GET", "POST")),
     "patient-list": Entry(DATA, needs=("clinic",), methods=("GET", "POST")),
     "patient-detail": Entry(OBJECT, kwargs=_pk("patient")),
+    "patient-edit": Entry(
+        OBJECT, kwargs=_pk("patient"), methods=("GET", "POST"), body=lambda a: {"city": "X"}
+    ),
+    "coverage-edit": Entry(
+        OBJECT,
+        kwargs=lambda a: {"pk": a.patient.pk, "coverage_pk": a.clinic.coverage.pk},
+        methods=("GET", "POST"),
+        body=lambda a: {"member_id": "X1"},
+    ),
+    "provider-edit": Entry(
+        OBJECT,
+        kwargs=lambda a: {"pk": a.clinic.provider.pk},
+        methods=("GET", "POST"),
+        body=lambda a: {"credential": "X"},
+    ),
     "patient-account": Entry(
         OBJECT, kwargs=_pk("patient"), methods=("GET", "POST"), body=lambda a: {"amount": "1"}
     ),
