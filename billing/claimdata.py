@@ -174,3 +174,5 @@ class ScrubContext:
     )
     patient_key: str = ""
     billing_provider: Party | None = None
+    # NPIs of providers whose exclusion (OIG LEIE) a reviewer confirmed.
+    excluded_npis: frozenset[str] = frozenset()

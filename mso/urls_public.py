@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from compliance import views as compliance
 from contracts import views as contracts
 from mso.accounts import views as accounts
 from mso.audit import urls as audit_urls
@@ -40,6 +41,7 @@ urlpatterns = [
     path("invoices/", contracts.invoice_list, name="invoice-list"),
     path("invoices/<int:pk>/pdf/", contracts.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/<str:status>/", contracts.invoice_status, name="invoice-status"),
+    path("exclusion-list/", compliance.exclusion_list_page, name="exclusion-list"),
     path("users/", accounts.user_list, name="user-list"),
     path("users/<int:pk>/<str:action>/", accounts.user_action, name="user-action"),
     *audit_urls.portal_patterns,

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from billing import views as billing
+from compliance import views as compliance
 from contracts import views as contracts
 from mso.accounts import views as accounts
 from mso.audit import urls as audit_urls
@@ -24,6 +25,13 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf/", contracts.practice_invoice_pdf, name="practice-invoice-pdf"),
     path("providers/", practices.provider_list, name="provider-list"),
     path("providers/<int:pk>/edit/", practices.provider_edit, name="provider-edit"),
+    path("compliance/", compliance.compliance_home, name="compliance-home"),
+    path("compliance/screen/", compliance.compliance_screen, name="compliance-screen"),
+    path(
+        "compliance/matches/<int:pk>/decide/",
+        compliance.exclusion_match_decide,
+        name="exclusion-match-decide",
+    ),
     path("patients/", practices.patient_list, name="patient-list"),
     path("patients/<int:pk>/", practices.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/edit/", practices.patient_edit, name="patient-edit"),

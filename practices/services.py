@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from compliance.services import exclusion_screen_at_hire
 from mso.audit.services import audit_record
 from mso.crypto.keys import key_ring
 from mso.crypto.sensitive import reveal
@@ -189,6 +190,7 @@ def provider_create(*, actor, data: dict) -> Provider:
         raise PracticeDataError(errors)
     provider = Provider.objects.create(**data)
     audit_record(actor=actor, action="provider.create", obj=provider, changes={"npi": provider.npi})
+    exclusion_screen_at_hire(actor=actor)
     return provider
 
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from compliance.models import ExclusionScreening
 from mso.accounts.models import Membership, User
 from mso.tenancy.models import Practice
 from practices.models import Location
@@ -30,6 +31,9 @@ def test_seed_demo_is_idempotent_and_lists_sign_ins(world):
 
     with schema_context(lakeside.schema_name):
         assert Location.objects.count() == 2
+        # One monthly screening (seeded twice), leaving a name match to review.
+        (screening,) = ExclusionScreening.objects.all()
+        assert [m.subject_name for m in screening.matches.filter(status="open")] == ["Leo Brandt"]
 
 
 def test_platform_init(world, monkeypatch):

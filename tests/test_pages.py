@@ -16,6 +16,7 @@ PORTAL_PAGES = [
     "/accounts/security/",
     "/emergency/",
     "/emergency/review/",
+    "/exclusion-list/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -36,6 +37,7 @@ PRACTICE_PAGES = [
     "/dashboard/",
     "/statements/",
     "/invoices/",
+    "/compliance/",
     "/accounts/security/",
     "/emergency/",
 ]
@@ -65,6 +67,7 @@ PORTAL_ALLOWED = {
         "/accounts/security/",
         "/emergency/",
         "/emergency/review/",
+        "/exclusion-list/",
         *_CONTRACTS,
     },
     "mso_staff": {
@@ -77,10 +80,11 @@ PORTAL_ALLOWED = {
     },
 }
 _BASE = {"/", "/locations/", "/members/", "/accounts/security/", "/emergency/"}
+_MANAGER_ONLY = {"/tokens/", "/invoices/", "/compliance/"}
 PRACTICE_ALLOWED = {
-    "mso_admin": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
-    "mso_staff": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
-    "practice_manager": _BASE | {"/tokens/", "/invoices/"} | _BILLING_VIEW | _PATIENTS,
+    "mso_admin": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
+    "mso_staff": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
+    "practice_manager": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
     # Only providers (and the EHR) record encounters: codes are clinical (CPOM).
     "provider": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},
     "integrator": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},

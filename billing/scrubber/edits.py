@@ -355,6 +355,24 @@ def rendering_npi(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
             )
 
 
+@_edit("NPI003", "Rendering provider is not excluded (OIG LEIE)", ERROR)
+def rendering_not_excluded(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
+    providers = [("rendering_provider", claim.rendering_provider)]
+    providers += [
+        (f"lines[{index}].rendering_provider", line.rendering_provider)
+        for index, line in enumerate(claim.lines)
+    ]
+    for prefix, provider in providers:
+        if provider is not None and provider.npi in ctx.excluded_npis:
+            yield _at(
+                f"{prefix}.npi",
+                f"The rendering provider (NPI {provider.npi}) is on the OIG exclusion list, "
+                "confirmed on the practice's Compliance page. Federal health care programs pay "
+                "nothing for services an excluded person furnishes (42 CFR 1001.1901): do not "
+                "submit; the compliance officer decides what happens to these services.",
+            )
+
+
 @_edit("NPI002", "Billing provider set up with a valid NPI", ERROR)
 def billing_npi(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
     provider = ctx.billing_provider

@@ -9,6 +9,7 @@ from billing.claimdata import ScrubContext
 from billing.exceptions import BillingError, TransitionError
 from billing.models import Claim, ClaimFinding, ClaimLine, ClaimStatusChange, Encounter
 from billing.selectors import billing_provider, claim_data, claim_queryset, duplicate_keys
+from compliance.selectors import excluded_provider_npis
 from mso.audit.services import audit_record
 
 
@@ -147,6 +148,7 @@ def claim_scrub(*, actor, claim: Claim) -> Claim:
         other_claim_keys=duplicate_keys(claim),
         patient_key=str(claim.encounter.patient_id),
         billing_provider=billing_provider(claim.encounter.location),
+        excluded_npis=excluded_provider_npis(),
     )
     findings = scrubber.scrub(claim_data(claim), context)
     claim.findings.all().delete()

@@ -48,6 +48,10 @@ class Action(StrEnum):
     CONTRACT_MANAGE = "contract.manage"
     FINANCE_VIEW = "finance.view"  # the MSO's own fee revenue: leadership only
     PRACTICE_INVOICE_VIEW = "practice_invoice.view"
+    # Compliance: exclusion screening of the practice (its people), the shared exclusion list
+    COMPLIANCE_VIEW = "compliance.view"
+    COMPLIANCE_MANAGE = "compliance.manage"
+    EXCLUSION_LIST_MANAGE = "exclusion_list.manage"
     # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
     CLINICAL_DECIDE = "clinical.decide"
 
@@ -86,6 +90,9 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.CONTRACT_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
     Action.FINANCE_VIEW: (frozenset({Role.MSO_ADMIN}), None),
     Action.PRACTICE_INVOICE_VIEW: (_MANAGERS, None),
+    Action.COMPLIANCE_VIEW: (_MANAGERS, None),
+    Action.COMPLIANCE_MANAGE: (_MANAGERS, None),
+    Action.EXCLUSION_LIST_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
     Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
 }
 

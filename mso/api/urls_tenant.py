@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from billing.api import views as billing
+from compliance.api import views as compliance
 from contracts.api import views as contracts
 from mso.accounts.api import views as accounts
 from mso.api.errors import api_not_found
@@ -30,6 +31,21 @@ urlpatterns = [
     path("patients/<int:pk>/", practices.PatientDetailApi.as_view(), name="api-patient-detail"),
     path("enrollments/", practices.EnrollmentListApi.as_view(), name="api-enrollment-list"),
     path("coverages/", practices.CoverageCreateApi.as_view(), name="api-coverage-create"),
+    path(
+        "compliance/screenings/",
+        compliance.ExclusionScreeningListApi.as_view(),
+        name="api-screening-list",
+    ),
+    path(
+        "compliance/matches/",
+        compliance.ExclusionMatchListApi.as_view(),
+        name="api-exclusion-match-list",
+    ),
+    path(
+        "compliance/matches/<int:pk>/decide/",
+        compliance.ExclusionMatchDecideApi.as_view(),
+        name="api-exclusion-match-decide",
+    ),
     path("coverages/<int:pk>/", practices.CoverageDetailApi.as_view(), name="api-coverage-detail"),
     path("encounters/", billing.EncounterListApi.as_view(), name="api-encounter-list"),
     path("encounters/<int:pk>/", billing.EncounterDetailApi.as_view(), name="api-encounter-detail"),

@@ -121,6 +121,10 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "finance-dashboard",  # MSO fee revenue per practice
         "user-action",  # disable, enable, unlock an account (audited by the services)
         "provider-edit",  # providers are not patient data
+        "compliance-home",  # screenings name the practice's providers and owners only
+        "compliance-screen",
+        "exclusion-match-decide",
+        "exclusion-list",
         "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",
@@ -151,6 +155,9 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "api-payer-list",
         "api-provider-list",
         "api-provider-detail",
+        "api-screening-list",
+        "api-exclusion-match-list",
+        "api-exclusion-match-decide",
         "api-enrollment-list",
         "api-coverage-create",
         "api-coding-query-decide",

@@ -43,6 +43,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "practices",
     "billing",
+    "compliance",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -258,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-emergency-grants-expire": {
         "task": "audit.emergency_grants_close_expired",
         "schedule": 300.0,
+    },
+    "compliance-exclusion-screening-monthly": {
+        "task": "compliance.exclusion_screen_all",
+        "schedule": crontab(minute=0, hour=7, day_of_month=2),
     },
     "contracts-fee-run-monthly": {
         "task": "contracts.fee_run_monthly",

@@ -189,10 +189,13 @@ def seed(*, today: date, with_billing: bool = True) -> dict:
                 )
     account_services.policy.forget(admin)
     if with_billing:
+        from compliance import demo as compliance_demo
         from contracts import demo as contracts_demo
 
         contracts_demo.seed(actor=admin, today=today)
         contracts_demo.seed_fee_history(actor=admin, today=today)
+        practices = Practice.objects.filter(slug__in=[d.slug for d in DEMO_PRACTICES])
+        compliance_demo.seed(actor=admin, practices=practices, today=today)
     return listing()
 
 

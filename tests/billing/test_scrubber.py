@@ -288,6 +288,17 @@ CASES = [
         lambda c: with_line(c, 1, rendering_provider=Provider("Lee", "Bo", "1234567890")),
     ),
     case(
+        "NPI003-claim",
+        "rendering_provider.npi",
+        ctx=lambda x: replace(x, excluded_npis=frozenset({clean_claim().rendering_provider.npi})),
+    ),
+    case(
+        "NPI003-line",
+        "lines[1].rendering_provider.npi",
+        lambda c: with_line(c, 1, rendering_provider=Provider("Lee", "Bo", "1245319599")),
+        ctx=lambda x: replace(x, excluded_npis=frozenset({"1245319599"})),
+    ),
+    case(
         "NPI002-invalid",
         "billing_provider.identifier",
         ctx=lambda x: with_billing(x, identifier="123"),

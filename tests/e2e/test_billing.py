@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from billing.services import claims, encounters
 from tests.billing.conftest import make_clinic
 from tests.conftest import PASSWORD
+from tests.e2e.cleanup import empty_practice_tables
 from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -47,15 +48,8 @@ def billing_data(world, django_db_blocker):
             )
             made.append(claims.claim_build(actor=world.manager_b, encounter=encounter))
     yield made
-    # Leave practice B as the session found it: later tests (the isolation matrix) rely on
-    # B holding none of the names and ids that practice A's objects get.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> %s",
-            [world.b.schema_name, "django_migrations"],
-        )
-        tables = [f'"{world.b.schema_name}"."{name}"' for (name,) in cursor.fetchall()]
-        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    with django_db_blocker.unblock():
+        empty_practice_tables(world.b.schema_name)
 
 
 def test_biller_works_the_scrub_failure_queue(world, billing_data, live_url, page, screenshot):

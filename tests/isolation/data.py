@@ -144,6 +144,30 @@ class PracticeAData:
         return self._in_a(lambda: DenialCase.objects.get())
 
     @cached_property
+    def exclusion_match(self):
+        """A's provider, renamed to a name only A has, matched by name on the exclusion list
+        (shared) and screened in A."""
+        from compliance.services import exclusion_screen
+        from mso.reference.services import exclusion_list_import
+        from tests.compliance.leie_files import leie_csv, person
+
+        provider = self.clinic.provider
+
+        def screen():
+            provider.first_name, provider.last_name = "Iso", "Isoalphaprov"
+            provider.save(update_fields=["first_name", "last_name"])
+            return exclusion_screen(actor=self.world.staff)
+
+        exclusion_list_import(
+            actor=self.world.admin,
+            file_name="iso-leie.csv",
+            content=leie_csv(person("Isoalphaprov", "Iso", CITY="ISOVILLE")),
+        )
+        screening = self._in_a(screen)
+        self.markers |= {"Isoalphaprov", "ISOVILLE"}
+        return self._in_a(lambda: screening.matches.get(subject_kind="provider"))
+
+    @cached_property
     def acknowledgement(self):
         content = self.ack_content
         return self._in_a(

@@ -121,6 +121,15 @@ PRACTICE = {
     ),
     "api-patient-list": Entry(DATA, needs=("clinic",), body=lambda a: {}),
     "api-patient-detail": Entry(OBJECT, kwargs=_pk("patient"), body=lambda a: {"city": "X"}),
+    "api-screening-list": Entry(
+        DATA, needs=("exclusion_match",), note="POST screens the caller's own practice"
+    ),
+    "api-exclusion-match-list": Entry(DATA, needs=("exclusion_match",)),
+    "api-exclusion-match-decide": Entry(
+        OBJECT,
+        kwargs=_pk("exclusion_match"),
+        body=lambda a: {"decision": "cleared", "note": "isolation probe"},
+    ),
     "api-coverage-detail": Entry(
         OBJECT, kwargs=lambda a: {"pk": a.clinic.coverage.pk}, body=lambda a: {"group_number": "X"}
     ),
@@ -211,6 +220,16 @@ PRACTICE = {
         kwargs=lambda a: {"pk": a.patient.pk, "coverage_pk": a.clinic.coverage.pk},
         methods=("GET", "POST"),
         body=lambda a: {"member_id": "X1"},
+    ),
+    "compliance-home": Entry(DATA, needs=("exclusion_match",)),
+    "compliance-screen": Entry(
+        DATA, needs=("exclusion_match",), methods=("POST",), note="screens the caller's practice"
+    ),
+    "exclusion-match-decide": Entry(
+        OBJECT,
+        kwargs=_pk("exclusion_match"),
+        methods=("POST",),
+        body=lambda a: {"decision": "cleared", "note": "isolation probe"},
     ),
     "provider-edit": Entry(
         OBJECT,
@@ -338,6 +357,11 @@ PORTAL = {
     "practice-bank-account": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
     # Break-glass on the portal: MSO staff may ask for any practice (the form lists practice
     # names, nothing else); reviews are MSO admins' only.
+    "exclusion-list": Entry(
+        MSO_WIDE,
+        methods=("GET", "POST"),
+        note="the OIG exclusion list is shared reference data: MSO admins import it",
+    ),
     "emergency-access": Entry(MSO_WIDE, note="break-glass: MSO staff may ask for any practice"),
     "emergency-end": Entry(OBJECT, kwargs=_pk("emergency_grant"), methods=("POST",)),
     "emergency-review-list": Entry(

@@ -1,0 +1,29 @@
+from django.db import models
+
+
+class SubjectKind(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    OWNER = "owner", "Owner (physician shareholder)"
+
+
+class MatchStrength(models.TextChoices):
+    """How an entry of the exclusion list matched, strongest first."""
+
+    NPI = "npi", "NPI matches"
+    NAME_DOB = "name_dob", "Name and date of birth match"
+    NAME = "name", "Name matches (review)"
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", "To review"
+    CLEARED = "cleared", "Cleared: not the same person"
+    CONFIRMED = "confirmed", "Confirmed exclusion"
+
+
+class ScreeningTrigger(models.TextChoices):
+    MANUAL = "manual", "Run by a user"
+    MONTHLY = "monthly", "Monthly screening"
+    HIRE = "hire", "A provider was added"
+
+
+DECISIONS = (MatchStatus.CLEARED, MatchStatus.CONFIRMED)

@@ -1,0 +1,79 @@
+"""Exclusion screening in the browser: a practice manager screens the practice, reviews the
+match and records the decision."""
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from mso.reference.models import ExclusionEntry, ExclusionList
+from mso.reference.services import exclusion_list_import
+from tests.billing.conftest import make_clinic
+from tests.compliance.leie_files import leie_csv, person
+from tests.e2e.cleanup import empty_practice_tables
+from tests.e2e.signin import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def listed_in_b(world, django_db_blocker):
+    """Committed: a provider in practice B and an exclusion list naming that provider's NPI.
+    Removed again when the module is done."""
+    with django_db_blocker.unblock():
+        with schema_context(world.b.schema_name):
+            connection.tenant = world.b
+            clinic = make_clinic(world)
+        exclusion_list_import(
+            actor=world.admin,
+            file_name="UPDATED.csv",
+            content=leie_csv(
+                person("Provider", "Patricia", NPI=clinic.provider.npi, CITY="UTICA", STATE="NY")
+            ),
+        )
+    yield clinic
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        empty_practice_tables(world.b.schema_name)
+        # Raw SQL: the ORM's delete would look for screenings (tenant tables) in public.
+        for model in (ExclusionEntry, ExclusionList):
+            cursor.execute(f'DELETE FROM public."{model._meta.db_table}"')
+
+
+def test_manager_screens_and_clears_a_match(world, listed_in_b, live_url, page, screenshot):
+    origin = live_url.format(host="bravo.localhost")
+    sign_in(page, origin, "manager@bravo.test")
+    page.get_by_role("link", name="Compliance").click()
+    page.get_by_role("button", name="Screen now").click()
+    assert page.get_by_text("match(es)").first.is_visible()
+    assert page.get_by_text("Provider, Patricia").is_visible()
+    screenshot("compliance_screening")
+    page.get_by_label("Decision for Pat Provider").select_option("cleared")
+    page.get_by_role("button", name="Record decision").click()
+    assert page.get_by_text("Not saved.").is_visible()  # a decision needs its reason
+    page.get_by_label("Decision for Pat Provider").select_option("cleared")
+    page.get_by_label("How you decided about Pat Provider").fill(
+        "NPPES shows a different first name and practice location; not our provider."
+    )
+    page.get_by_role("button", name="Record decision").click()
+    assert page.get_by_text("Pat Provider: decision recorded.").is_visible()
+    assert page.get_by_text("Nothing to review").is_visible()
+    screenshot("compliance_decided")
+    assert page.console_errors == []
+
+
+def test_admin_imports_the_exclusion_list(world, listed_in_b, live_url, page, screenshot, tmp_path):
+    origin = live_url.format(host="localhost")
+    sign_in(page, origin, world.admin.email)
+    page.get_by_role("link", name="Exclusion list").click()
+    bad = tmp_path / "not-leie.csv"
+    bad.write_text("NAME,NPI\r\nSomeone,1\r\n")
+    page.get_by_label("LEIE file (CSV)").set_input_files(str(bad))
+    page.get_by_role("button", name="Import list").click()
+    assert page.get_by_text("Line 1: the header must be").is_visible()
+    good = tmp_path / "UPDATED-2026-11.csv"
+    good.write_bytes(leie_csv(person("Synthetic", "Listed"), person("Another", "Listed")))
+    page.get_by_label("LEIE file (CSV)").set_input_files(str(good))
+    page.get_by_role("button", name="Import list").click()
+    assert page.get_by_text("Exclusion list imported").is_visible()
+    assert page.get_by_role("cell", name="UPDATED-2026-11.csv").is_visible()
+    screenshot("exclusion_list")
+    assert page.console_errors == []
