@@ -176,3 +176,7 @@ class ScrubContext:
     billing_provider: Party | None = None
     # NPIs of providers whose exclusion (OIG LEIE) a reviewer confirmed.
     excluded_npis: frozenset[str] = frozenset()
+    # Provider NPI -> (issued, expires) of each state license on file; None ends are open.
+    license_periods: dict[str, tuple[tuple[date | None, date | None], ...]] = field(
+        default_factory=dict
+    )

@@ -27,3 +27,17 @@ class ScreeningTrigger(models.TextChoices):
 
 
 DECISIONS = (MatchStatus.CLEARED, MatchStatus.CONFIRMED)
+
+
+class CredentialKind(models.TextChoices):
+    STATE_LICENSE = "state_license", "State license to practise"
+    DEA = "dea", "DEA registration"
+    STATE_CSR = "state_csr", "State controlled-substance registration"
+    BOARD = "board", "Board certification"
+    MALPRACTICE = "malpractice", "Malpractice insurance"
+    LIFE_SUPPORT = "life_support", "BLS/ACLS certification"
+    OTHER = "other", "Other"
+
+
+# Days before expiry at which the practice is told; 0 means "expired today".
+ALERT_DAYS = (90, 60, 30, 7, 0)

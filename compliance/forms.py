@@ -1,6 +1,10 @@
 from django import forms
 
+from practices.models import Provider
+
 from .choices import DECISIONS
+from .models import Credential
+from .services import CREDENTIAL_FIELDS
 
 
 class ExclusionListUploadForm(forms.Form):
@@ -17,4 +21,23 @@ class MatchDecisionForm(forms.Form):
         label="How you decided",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What you compared (NPI registry, license, date of birth, address) and where.",
+    )
+
+
+class CredentialForm(forms.ModelForm):
+    class Meta:
+        model = Credential
+        fields = list(CREDENTIAL_FIELDS)
+        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("issued_on", "expires_on")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(is_active=True)
+
+
+class CredentialVerifyForm(forms.Form):
+    source = forms.CharField(
+        label="Verified at",
+        max_length=200,
+        help_text="The primary source you checked, e.g. NY Office of the Professions lookup.",
     )

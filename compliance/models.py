@@ -1,9 +1,12 @@
 """Compliance (tenant schema): exclusion screenings of the practice's providers and owners,
-and what the reviewers decided about each match."""
+what the reviewers decided about each match, and providers' credentials with their expiry
+notices."""
 
 from django.db import models
 
-from .choices import MatchStatus, MatchStrength, ScreeningTrigger, SubjectKind
+from mso.geo import STATE_CHOICES
+
+from .choices import CredentialKind, MatchStatus, MatchStrength, ScreeningTrigger, SubjectKind
 
 
 class ExclusionScreening(models.Model):
@@ -73,3 +76,60 @@ class ExclusionMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_name} ~ {self.listed_name} ({self.get_strength_display()})"
+
+
+class Credential(models.Model):
+    """A provider's license, registration, certification or insurance, with its expiry and
+    who verified it at the primary source."""
+
+    provider = models.ForeignKey(
+        "practices.Provider", on_delete=models.CASCADE, related_name="credentials"
+    )
+    kind = models.CharField(max_length=20, choices=CredentialKind.choices)
+    number = models.CharField(max_length=60)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES, blank=True)
+    issuer = models.CharField(
+        max_length=120, blank=True, help_text="Board, carrier or agency, e.g. ABIM."
+    )
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="Blank: does not expire.")
+    verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_source = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expires_on", "provider__last_name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "kind", "state", "number"], name="one_credential_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f" ({self.state})" if self.state else ""
+        return f"{self.get_kind_display()}{where} {self.number}"
+
+
+class CredentialAlert(models.Model):
+    """An expiry notice sent: one per credential, expiry date and threshold, so a renewal
+    (a new expiry date) starts the notices again and a rerun sends nothing twice."""
+
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="alerts")
+    expires_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "expires_on", "days_before"], name="one_alert_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential}: {self.days_before}-day notice"

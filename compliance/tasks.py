@@ -2,14 +2,12 @@ import logging
 from datetime import date
 
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from mso.celery import app
 from mso.reference.services import exclusion_list_current
-from mso.tasking import practice_task
-from mso.tenancy.models import Practice
+from mso.tasking import fan_out, practice_task
 
-from .services import exclusion_screen_monthly
+from .services import credential_alerts_send, exclusion_screen_monthly
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +24,16 @@ def exclusion_screen_all() -> int:
     if exclusion_list_current() is None:
         logger.warning("No exclusion list imported: the monthly screening did not run.")
         return 0
-    month = timezone.localdate().replace(day=1).isoformat()
-    count = 0
-    for practice in Practice.objects.tenants().ready().only("schema_name"):
-        with schema_context(practice.schema_name):
-            exclusion_screen_task.delay(month)
-        count += 1
-    return count
+    return fan_out(exclusion_screen_task, timezone.localdate().replace(day=1).isoformat())
+
+
+@practice_task(name="compliance.credential_alerts")
+def credential_alerts_task() -> int:
+    """Today's expiry notices for the current practice; a rerun sends nothing twice."""
+    return credential_alerts_send()
+
+
+@app.task(name="compliance.credential_alerts_all")
+def credential_alerts_all() -> int:
+    """Beat entry point (public schema): one notice task per ready practice."""
+    return fan_out(credential_alerts_task)

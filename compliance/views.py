@@ -1,9 +1,13 @@
 """Compliance pages: the practice's exclusion screening (practice host) and the shared
 exclusion list (MSO portal)."""
 
+from collections import Counter
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mso.accounts import policy
@@ -13,11 +17,18 @@ from mso.errors import FieldErrors
 from mso.forms import apply_errors
 from mso.reference.models import ExclusionList
 from mso.reference.services import exclusion_list_current, exclusion_list_import
+from mso.tenancy.selectors import practice_list
 
 from . import selectors, services
 from .choices import MatchStatus
-from .forms import ExclusionListUploadForm, MatchDecisionForm
-from .models import ExclusionScreening
+from .forms import (
+    CredentialForm,
+    CredentialVerifyForm,
+    ExclusionListUploadForm,
+    MatchDecisionForm,
+)
+from .models import Credential, ExclusionScreening
+from .portfolio import compliance_overview as compliance_overview_rows
 
 
 @require(Action.COMPLIANCE_VIEW)
@@ -99,3 +110,71 @@ def exclusion_list_page(request):
         "compliance/exclusion_list.html",
         {"form": form, "imports": ExclusionList.objects.select_related("imported_by")[:24]},
     )
+
+
+@require(Action.COMPLIANCE_VIEW)
+def credential_list(request):
+    can_manage = policy.can(request.user, Action.COMPLIANCE_MANAGE, connection.tenant)
+    form = CredentialForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                credential = services.credential_create(actor=request.user, data=form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, f"{credential} added for {credential.provider}.")
+                return redirect("credential-list")
+    credentials = selectors.credential_list()
+    counts = Counter(c.status for c in credentials)
+    return render(
+        request,
+        "compliance/credentials.html",
+        {"credentials": credentials, "form": form, "counts": counts, "can_manage": can_manage},
+    )
+
+
+@require(Action.COMPLIANCE_MANAGE)
+def credential_edit(request, pk):
+    credential = get_object_or_404(Credential.objects.select_related("provider"), pk=pk)
+    # The form works on its own copy: the service compares stored values with new ones.
+    form = CredentialForm(request.POST or None, instance=Credential.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.credential_update(
+                actor=request.user, credential=credential, data=form.cleaned_data
+            )
+        except FieldErrors as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(request, f"{credential} updated.")
+            return redirect("credential-list")
+    return render(
+        request,
+        "compliance/credential_edit.html",
+        {"credential": credential, "form": form, "verify_form": CredentialVerifyForm()},
+    )
+
+
+@require_POST
+@require(Action.COMPLIANCE_MANAGE)
+def credential_verify(request, pk):
+    credential = get_object_or_404(Credential, pk=pk)
+    form = CredentialVerifyForm(request.POST)
+    source = form.cleaned_data["source"] if form.is_valid() else ""
+    try:
+        services.credential_verify(actor=request.user, credential=credential, source=source)
+    except FieldErrors as exc:
+        messages.error(request, f"Not saved. {exc}")
+        return redirect("credential-edit", pk=pk)
+    messages.success(request, f"{credential}: verification recorded.")
+    return redirect("credential-list")
+
+
+@require(Action.PORTAL_ACCESS)
+def compliance_overview(request):
+    """Every practice the MSO user may see: what compliance work is waiting where."""
+    rows = compliance_overview_rows(practice_list(user=request.user), timezone.localdate())
+    return render(request, "compliance/overview.html", {"rows": rows})

@@ -2,9 +2,10 @@
 caller's schema in the message headers) and refuses to run in the public schema."""
 
 from django.db import connection
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from mso.celery import app
+from mso.tenancy.models import Practice
 
 
 class PracticeRequiredError(RuntimeError):
@@ -28,3 +29,14 @@ def practice_task(*args, **options):
     options.setdefault("base", PracticeTask)
     options.setdefault("acks_late", True)
     return app.task(*args, **options)
+
+
+def fan_out(task, *args) -> int:
+    """Send `task` once to every ready practice, each message carrying that practice's
+    schema (beat entry points run in the public schema). Returns how many were sent."""
+    count = 0
+    for practice in Practice.objects.tenants().ready().only("schema_name"):
+        with schema_context(practice.schema_name):
+            task.delay(*args)
+        count += 1
+    return count

@@ -41,6 +41,7 @@ urlpatterns = [
     path("invoices/", contracts.invoice_list, name="invoice-list"),
     path("invoices/<int:pk>/pdf/", contracts.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/<str:status>/", contracts.invoice_status, name="invoice-status"),
+    path("compliance/", compliance.compliance_overview, name="compliance-overview"),
     path("exclusion-list/", compliance.exclusion_list_page, name="exclusion-list"),
     path("users/", accounts.user_list, name="user-list"),
     path("users/<int:pk>/<str:action>/", accounts.user_action, name="user-action"),

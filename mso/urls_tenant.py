@@ -27,6 +27,13 @@ urlpatterns = [
     path("providers/<int:pk>/edit/", practices.provider_edit, name="provider-edit"),
     path("compliance/", compliance.compliance_home, name="compliance-home"),
     path("compliance/screen/", compliance.compliance_screen, name="compliance-screen"),
+    path("compliance/credentials/", compliance.credential_list, name="credential-list"),
+    path("compliance/credentials/<int:pk>/", compliance.credential_edit, name="credential-edit"),
+    path(
+        "compliance/credentials/<int:pk>/verify/",
+        compliance.credential_verify,
+        name="credential-verify",
+    ),
     path(
         "compliance/matches/<int:pk>/decide/",
         compliance.exclusion_match_decide,

@@ -1,12 +1,14 @@
 """Operator commands: seed_demo (idempotent) and platform_init."""
 
 import json
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from compliance.models import ExclusionScreening
+from compliance.selectors import credential_list
 from mso.accounts.models import Membership, User
 from mso.tenancy.models import Practice
 from practices.models import Location
@@ -34,6 +36,8 @@ def test_seed_demo_is_idempotent_and_lists_sign_ins(world):
         # One monthly screening (seeded twice), leaving a name match to review.
         (screening,) = ExclusionScreening.objects.all()
         assert [m.subject_name for m in screening.matches.filter(status="open")] == ["Leo Brandt"]
+        statuses = Counter(c.status for c in credential_list())
+        assert statuses["expired"] == 1 and statuses["expiring"] == 1
 
 
 def test_platform_init(world, monkeypatch):

@@ -17,6 +17,7 @@ PORTAL_PAGES = [
     "/emergency/",
     "/emergency/review/",
     "/exclusion-list/",
+    "/compliance/",
     *_CONTRACTS,
 ]
 PRACTICE_PAGES = [
@@ -38,6 +39,7 @@ PRACTICE_PAGES = [
     "/statements/",
     "/invoices/",
     "/compliance/",
+    "/compliance/credentials/",
     "/accounts/security/",
     "/emergency/",
 ]
@@ -68,11 +70,13 @@ PORTAL_ALLOWED = {
         "/emergency/",
         "/emergency/review/",
         "/exclusion-list/",
+        "/compliance/",
         *_CONTRACTS,
     },
     "mso_staff": {
         "/",
         "/dashboard/",
+        "/compliance/",
         "/practices/",
         "/accounts/security/",
         "/emergency/",
@@ -80,7 +84,7 @@ PORTAL_ALLOWED = {
     },
 }
 _BASE = {"/", "/locations/", "/members/", "/accounts/security/", "/emergency/"}
-_MANAGER_ONLY = {"/tokens/", "/invoices/", "/compliance/"}
+_MANAGER_ONLY = {"/tokens/", "/invoices/", "/compliance/", "/compliance/credentials/"}
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,

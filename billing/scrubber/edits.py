@@ -373,6 +373,26 @@ def rendering_not_excluded(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[st
             )
 
 
+@_edit("NPI004", "Rendering provider licensed on the date of service", ERROR)
+def rendering_licensed(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
+    """Only where the practice recorded the provider's state licenses (Compliance,
+    Credentials): a provider with none on file is not judged here."""
+    for index, line in enumerate(claim.lines):
+        provider = line.rendering_provider or claim.rendering_provider
+        periods = ctx.license_periods.get(provider.npi) if provider is not None else None
+        if not periods:
+            continue
+        day = line.service_date
+        if not any((a is None or a <= day) and (b is None or day <= b) for a, b in periods):
+            yield _at(
+                f"lines[{index}].service_date",
+                f"Line {index + 1}: the rendering provider (NPI {provider.npi}) held no state "
+                f"license in force on {day:%m/%d/%Y} according to the practice's credentials. "
+                "Record the renewal on the Credentials page if it was renewed; otherwise the "
+                "service cannot be billed under this provider.",
+            )
+
+
 @_edit("NPI002", "Billing provider set up with a valid NPI", ERROR)
 def billing_npi(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
     provider = ctx.billing_provider

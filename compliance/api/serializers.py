@@ -1,7 +1,10 @@
+from django.utils import timezone
 from rest_framework import serializers
 
+from compliance import expiry
 from compliance.choices import DECISIONS
-from compliance.models import ExclusionMatch, ExclusionScreening
+from compliance.models import Credential, ExclusionMatch, ExclusionScreening
+from compliance.services import CREDENTIAL_FIELDS
 
 
 class ExclusionScreeningSerializer(serializers.ModelSerializer):
@@ -57,3 +60,30 @@ class ExclusionMatchSerializer(serializers.ModelSerializer):
 class MatchDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[d.value for d in DECISIONS])
     note = serializers.CharField(max_length=2000)
+
+
+class CredentialSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.__str__", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="expired, expiring (within 90 days), current or no_expiry"
+    )
+    verified_by_email = serializers.EmailField(
+        source="verified_by.email", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Credential
+        fields = [
+            "id",
+            *CREDENTIAL_FIELDS,
+            "provider_name",
+            "status",
+            "verified_on",
+            "verified_by_email",
+            "verification_source",
+        ]
+        read_only_fields = ["verified_on", "verification_source"]
+        validators = []  # uniqueness is the service's message
+
+    def get_status(self, credential) -> str:
+        return expiry.status(credential.expires_on, timezone.localdate())

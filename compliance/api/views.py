@@ -4,14 +4,16 @@ from rest_framework.response import Response
 
 from compliance import selectors, services
 from compliance.api.serializers import (
+    CredentialSerializer,
     ExclusionMatchSerializer,
     ExclusionScreeningSerializer,
     MatchDecisionSerializer,
 )
 from compliance.choices import MatchStatus
-from compliance.models import ExclusionScreening
+from compliance.models import Credential, ExclusionScreening
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
+from mso.api.updates import patch_through
 
 
 class ExclusionScreeningListApi(generics.ListAPIView):
@@ -63,3 +65,35 @@ class ExclusionMatchDecideApi(generics.GenericAPIView):
             actor=request.user, match=match, **serializer.validated_data
         )
         return Response(ExclusionMatchSerializer(match).data)
+
+
+class CredentialListApi(generics.ListAPIView):
+    """Providers' credentials with their expiry status. POST records one."""
+
+    serializer_class = CredentialSerializer
+    policy_actions = {"GET": Action.COMPLIANCE_VIEW, "POST": Action.COMPLIANCE_MANAGE}
+    queryset = Credential.objects.select_related("provider", "verified_by")
+    filterset_fields = ["provider", "kind", "state"]
+    ordering_fields = ["expires_on", "kind"]
+
+    @extend_schema(responses={201: CredentialSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = CredentialSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        credential = services.credential_create(actor=request.user, data=serializer.validated_data)
+        return Response(CredentialSerializer(credential).data, status=status.HTTP_201_CREATED)
+
+
+class CredentialDetailApi(generics.RetrieveAPIView):
+    """One credential; PATCH corrects or renews it (a new expiry or number needs verifying
+    again)."""
+
+    serializer_class = CredentialSerializer
+    policy_actions = {"GET": Action.COMPLIANCE_VIEW, "PATCH": Action.COMPLIANCE_MANAGE}
+    queryset = Credential.objects.select_related("provider", "verified_by")
+
+    @extend_schema(responses={200: CredentialSerializer, 400: ErrorSerializer})
+    def patch(self, request, pk):
+        return patch_through(
+            self, request, CredentialSerializer, services.credential_update, "credential"
+        )

@@ -37,6 +37,16 @@ urlpatterns = [
         name="api-screening-list",
     ),
     path(
+        "compliance/credentials/",
+        compliance.CredentialListApi.as_view(),
+        name="api-credential-list",
+    ),
+    path(
+        "compliance/credentials/<int:pk>/",
+        compliance.CredentialDetailApi.as_view(),
+        name="api-credential-detail",
+    ),
+    path(
         "compliance/matches/",
         compliance.ExclusionMatchListApi.as_view(),
         name="api-exclusion-match-list",

@@ -125,6 +125,10 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "compliance-screen",
         "exclusion-match-decide",
         "exclusion-list",
+        "compliance-overview",  # counts per practice
+        "credential-list",  # providers' licenses: not patient data
+        "credential-edit",
+        "credential-verify",
         "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",
@@ -156,6 +160,8 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "api-provider-list",
         "api-provider-detail",
         "api-screening-list",
+        "api-credential-list",
+        "api-credential-detail",
         "api-exclusion-match-list",
         "api-exclusion-match-decide",
         "api-enrollment-list",

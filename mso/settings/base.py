@@ -264,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.exclusion_screen_all",
         "schedule": crontab(minute=0, hour=7, day_of_month=2),
     },
+    "compliance-credential-alerts-daily": {
+        "task": "compliance.credential_alerts_all",
+        "schedule": crontab(minute=30, hour=6),
+    },
     "contracts-fee-run-monthly": {
         "task": "contracts.fee_run_monthly",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),

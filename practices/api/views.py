@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
+from mso.api.updates import patch_through
 from mso.audit.api import AuditedListMixin
 from mso.audit.services import audit_read
 from mso.reference.models import Payer
@@ -51,16 +52,9 @@ class LocationDetailApi(generics.RetrieveAPIView):
         request=LocationSerializer, responses={200: LocationSerializer, 400: ErrorSerializer}
     )
     def patch(self, request, pk):
-        return _patch(self, request, LocationSerializer, services.location_update, "location")
-
-
-def _patch(view, request, serializer_class, update, name: str):
-    """A partial update through its service: 400 with field messages, or the saved object."""
-    instance = view.get_object()
-    serializer = serializer_class(instance, data=request.data, partial=True)
-    serializer.is_valid(raise_exception=True)
-    saved = update(actor=request.user, data=serializer.validated_data, **{name: instance})
-    return Response(serializer_class(saved).data)
+        return patch_through(
+            self, request, LocationSerializer, services.location_update, "location"
+        )
 
 
 class ProviderListApi(generics.ListAPIView):
@@ -91,7 +85,9 @@ class ProviderDetailApi(generics.RetrieveAPIView):
         request=ProviderSerializer, responses={200: ProviderSerializer, 400: ErrorSerializer}
     )
     def patch(self, request, pk):
-        return _patch(self, request, ProviderSerializer, services.provider_update, "provider")
+        return patch_through(
+            self, request, ProviderSerializer, services.provider_update, "provider"
+        )
 
 
 @method_decorator(sensitive_post_parameters("ssn"), name="dispatch")
@@ -133,7 +129,7 @@ class PatientDetailApi(generics.RetrieveAPIView):
         request=PatientSerializer, responses={200: PatientSerializer, 400: ErrorSerializer}
     )
     def patch(self, request, pk):
-        return _patch(self, request, PatientSerializer, services.patient_update, "patient")
+        return patch_through(self, request, PatientSerializer, services.patient_update, "patient")
 
 
 class CoverageDetailApi(generics.RetrieveAPIView):
@@ -154,7 +150,9 @@ class CoverageDetailApi(generics.RetrieveAPIView):
         request=CoverageSerializer, responses={200: CoverageSerializer, 400: ErrorSerializer}
     )
     def patch(self, request, pk):
-        return _patch(self, request, CoverageSerializer, services.coverage_update, "coverage")
+        return patch_through(
+            self, request, CoverageSerializer, services.coverage_update, "coverage"
+        )
 
 
 class CoverageCreateApi(generics.GenericAPIView):

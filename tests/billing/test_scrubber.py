@@ -299,6 +299,14 @@ CASES = [
         ctx=lambda x: replace(x, excluded_npis=frozenset({"1245319599"})),
     ),
     case(
+        "NPI004",
+        "lines[1].service_date",
+        lambda c: with_line(c, 1, service_date=DOS + timedelta(days=1)),
+        ctx=lambda x: replace(
+            x, license_periods={clean_claim().rendering_provider.npi: ((None, DOS),)}
+        ),
+    ),
+    case(
         "NPI002-invalid",
         "billing_provider.identifier",
         ctx=lambda x: with_billing(x, identifier="123"),

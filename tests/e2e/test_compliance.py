@@ -1,8 +1,11 @@
 """Exclusion screening in the browser: a practice manager screens the practice, reviews the
 match and records the decision."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from mso.reference.models import ExclusionEntry, ExclusionList
@@ -76,4 +79,23 @@ def test_admin_imports_the_exclusion_list(world, listed_in_b, live_url, page, sc
     assert page.get_by_text("Exclusion list imported").is_visible()
     assert page.get_by_role("cell", name="UPDATED-2026-11.csv").is_visible()
     screenshot("exclusion_list")
+    assert page.console_errors == []
+
+
+def test_manager_records_a_license_due_for_renewal(world, listed_in_b, live_url, page, screenshot):
+    origin = live_url.format(host="bravo.localhost")
+    sign_in(page, origin, "manager@bravo.test")
+    page.get_by_role("link", name="Credentials").click()
+    page.get_by_label("Provider").select_option(label="Pat Provider, MD")
+    page.get_by_label("Kind").select_option("state_license")
+    page.get_by_label("Number").fill("284411")
+    page.get_by_role("button", name="Add credential").click()
+    assert page.get_by_text("A state license or registration needs its state.").is_visible()
+    page.get_by_label("State").select_option("NY")
+    expires = timezone.localdate() + timedelta(days=40)
+    page.get_by_label("Expires on").fill(expires.isoformat())
+    page.get_by_role("button", name="Add credential").click()
+    assert page.get_by_text("added for Pat Provider").is_visible()
+    assert page.get_by_role("cell", name="Expiring").is_visible()
+    screenshot("credentials")
     assert page.console_errors == []

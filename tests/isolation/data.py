@@ -168,6 +168,25 @@ class PracticeAData:
         return self._in_a(lambda: screening.matches.get(subject_kind="provider"))
 
     @cached_property
+    def credential(self):
+        from compliance.services import credential_create
+
+        credential = self._in_a(
+            lambda: credential_create(
+                actor=self.world.staff,
+                data={
+                    "provider": self.clinic.provider,
+                    "kind": "state_license",
+                    "number": "ISOLIC4411",
+                    "state": "NY",
+                    "expires_on": date(2030, 1, 31),
+                },
+            )
+        )
+        self.markers.add("ISOLIC4411")
+        return credential
+
+    @cached_property
     def acknowledgement(self):
         content = self.ack_content
         return self._in_a(

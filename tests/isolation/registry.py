@@ -125,6 +125,19 @@ PRACTICE = {
         DATA, needs=("exclusion_match",), note="POST screens the caller's own practice"
     ),
     "api-exclusion-match-list": Entry(DATA, needs=("exclusion_match",)),
+    "api-credential-list": Entry(
+        DATA,
+        needs=("credential",),
+        body=lambda a: {
+            "provider": a.clinic.provider.pk,
+            "kind": "board",
+            "number": "B1",
+        },
+        refs_a=True,
+    ),
+    "api-credential-detail": Entry(
+        OBJECT, kwargs=_pk("credential"), body=lambda a: {"issuer": "X"}
+    ),
     "api-exclusion-match-decide": Entry(
         OBJECT,
         kwargs=_pk("exclusion_match"),
@@ -224,6 +237,19 @@ PRACTICE = {
     "compliance-home": Entry(DATA, needs=("exclusion_match",)),
     "compliance-screen": Entry(
         DATA, needs=("exclusion_match",), methods=("POST",), note="screens the caller's practice"
+    ),
+    "credential-list": Entry(
+        DATA,
+        needs=("credential",),
+        methods=("GET", "POST"),
+        body=lambda a: {"provider": a.clinic.provider.pk, "kind": "board", "number": "B1"},
+        refs_a=True,
+    ),
+    "credential-edit": Entry(
+        OBJECT, kwargs=_pk("credential"), methods=("GET", "POST"), body=lambda a: {"number": "Z9"}
+    ),
+    "credential-verify": Entry(
+        OBJECT, kwargs=_pk("credential"), methods=("POST",), body=lambda a: {"source": "probe"}
     ),
     "exclusion-match-decide": Entry(
         OBJECT,
@@ -357,6 +383,7 @@ PORTAL = {
     "practice-bank-account": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
     # Break-glass on the portal: MSO staff may ask for any practice (the form lists practice
     # names, nothing else); reviews are MSO admins' only.
+    "compliance-overview": Entry(PORTAL_DATA, needs=("exclusion_match", "credential")),
     "exclusion-list": Entry(
         MSO_WIDE,
         methods=("GET", "POST"),

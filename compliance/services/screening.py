@@ -7,16 +7,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance.choices import DECISIONS, MatchStatus, ScreeningTrigger, SubjectKind
+from compliance.matching import Hit, Subject, entry_key, find_hits, split_name
+from compliance.models import ExclusionMatch, ExclusionScreening
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
 from mso.reference.models import ExclusionEntry, ExclusionList
 from mso.reference.services import exclusion_list_current
 from mso.tenancy.models import Owner
 from practices.models import Provider
-
-from .choices import DECISIONS, MatchStatus, ScreeningTrigger, SubjectKind
-from .matching import Hit, Subject, entry_key, find_hits, split_name
-from .models import ExclusionMatch, ExclusionScreening
 
 
 class ComplianceError(FieldErrors):

@@ -1,0 +1,220 @@
+"""Providers' credentials: recorded, renewed, verified at the primary source, and expiry
+notices sent to the people who run the practice."""
+
+import re
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from compliance import expiry
+from compliance.choices import CredentialKind
+from compliance.models import Credential, CredentialAlert
+from mso.accounts.choices import Role
+from mso.accounts.models import User
+from mso.audit.services import audit_record
+from mso.geo import US_STATES
+from mso.tenancy.models import Practice
+
+from .screening import ComplianceError
+
+CREDENTIAL_FIELDS = (
+    "provider",
+    "kind",
+    "number",
+    "state",
+    "issuer",
+    "issued_on",
+    "expires_on",
+)
+_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{1,59}$")
+# A DEA number: two letters and seven digits whose last is a check digit.
+_DEA = re.compile(r"^[A-Z]{2}\d{7}$")
+_NEEDS_STATE = {CredentialKind.STATE_LICENSE, CredentialKind.STATE_CSR}
+_EXPIRES = {CredentialKind.STATE_LICENSE, CredentialKind.DEA, CredentialKind.MALPRACTICE}
+
+
+def dea_check_digit(six_digits: str) -> int:
+    d = [int(c) for c in six_digits]
+    return (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
+
+
+def dea_is_valid(number: str) -> bool:
+    return bool(_DEA.match(number)) and dea_check_digit(number[2:8]) == int(number[8])
+
+
+def credential_errors(data: dict, *, instance: Credential | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not data.get("provider"):
+        errors["provider"] = ["Choose the provider."]
+    kind = data.get("kind")
+    if kind not in CredentialKind.values:
+        errors["kind"] = ["Choose what kind of credential this is."]
+    number = str(data.get("number") or "").strip()
+    if not _NUMBER.match(number):
+        errors["number"] = ["Enter the number as issued (2-60 letters, digits, spaces, . / -)."]
+    elif kind == CredentialKind.DEA and not dea_is_valid(number.upper()):
+        errors["number"] = [
+            "A DEA number is two letters and seven digits with a valid check digit."
+        ]
+    state = data.get("state") or ""
+    if state and state not in US_STATES:
+        errors["state"] = ["Choose a US state."]
+    elif kind in _NEEDS_STATE and not state:
+        errors["state"] = ["A state license or registration needs its state."]
+    issued, expires = data.get("issued_on"), data.get("expires_on")
+    if issued and issued > timezone.localdate():
+        errors["issued_on"] = ["The issue date cannot be in the future."]
+    if issued and expires and expires < issued:
+        errors["expires_on"] = ["The credential cannot expire before it was issued."]
+    if kind in _EXPIRES and not expires:
+        errors.setdefault("expires_on", []).append("This kind of credential expires: enter when.")
+    return errors
+
+
+def _saved(credential: Credential) -> Credential:
+    try:
+        with transaction.atomic():
+            credential.save()
+    except IntegrityError:
+        raise ComplianceError(
+            {"number": ["This provider already has this credential; renew it instead."]}
+        ) from None
+    return credential
+
+
+@transaction.atomic
+def credential_create(*, actor, data: dict) -> Credential:
+    values = {
+        k: data.get(k) or ("" if k in ("state", "issuer") else None) for k in CREDENTIAL_FIELDS
+    }
+    if errors := credential_errors(values):
+        raise ComplianceError(errors)
+    values["number"] = values["number"].strip().upper()
+    credential = _saved(Credential(**values))
+    audit_record(
+        actor=actor,
+        action="credential.create",
+        obj=credential,
+        changes={"provider": credential.provider_id, "kind": credential.kind},
+    )
+    return credential
+
+
+@transaction.atomic
+def credential_update(*, actor, credential: Credential, data: dict) -> Credential:
+    """Correct or renew (a new expiry date restarts the notices). A renewal is verified again:
+    the earlier verification was of the old document."""
+    merged = {k: data[k] if k in data else getattr(credential, k) for k in CREDENTIAL_FIELDS}
+    merged["state"] = merged["state"] or ""
+    merged["issuer"] = merged["issuer"] or ""
+    if errors := credential_errors(merged, instance=credential):
+        raise ComplianceError(errors)
+    merged["number"] = merged["number"].strip().upper()
+    changes = {
+        k: [str(getattr(credential, k)), str(v)]
+        for k, v in merged.items()
+        if k != "provider" and getattr(credential, k) != v
+    }
+    if merged["provider"] != credential.provider:
+        raise ComplianceError({"provider": ["A credential stays with its provider."]})
+    renewed = merged["expires_on"] != credential.expires_on or merged["number"] != credential.number
+    for key, value in merged.items():
+        setattr(credential, key, value)
+    if renewed:
+        credential.verified_on, credential.verified_by, credential.verification_source = (
+            None,
+            None,
+            "",
+        )
+    _saved(credential)
+    audit_record(actor=actor, action="credential.update", obj=credential, changes=changes)
+    return credential
+
+
+@transaction.atomic
+def credential_verify(*, actor, credential: Credential, source: str) -> Credential:
+    """Record a primary-source verification (the state board's lookup, the DEA, the carrier)."""
+    if not (source or "").strip():
+        raise ComplianceError(
+            {"source": ["Say where you verified it (e.g. NY Office of the Professions lookup)."]}
+        )
+    credential.verified_on = timezone.localdate()
+    credential.verified_by = actor
+    credential.verification_source = source.strip()[:200]
+    credential.save(update_fields=["verified_on", "verified_by", "verification_source"])
+    audit_record(
+        actor=actor,
+        action="credential.verify",
+        obj=credential,
+        changes={"source": credential.verification_source},
+    )
+    return credential
+
+
+def _recipients(practice: Practice) -> list[str]:
+    """The practice's managers and its MSO staff (not every MSO admin)."""
+    return sorted(
+        User.objects.filter(
+            is_active=True,
+            memberships__practice=practice,
+            memberships__role__in=[Role.PRACTICE_MANAGER, Role.MSO_STAFF],
+        )
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _notice(credential: Credential, days: int) -> str:
+    when = (
+        "expired"
+        if credential.expires_on < timezone.localdate()
+        else f"expires on {credential.expires_on:%m/%d/%Y}"
+    )
+    return f"{credential.provider}: {credential} {when}" + ("" if days else " — renew it now")
+
+
+def credential_alerts_send(*, today=None) -> int:
+    """Send today's expiry notices for the current practice, one email listing them; each
+    notice is recorded first, so a rerun (a retried task) sends nothing twice."""
+    today = today or timezone.localdate()
+    practice = Practice.objects.get(schema_name=connection.schema_name)
+    due: list[tuple[Credential, int]] = []
+    for credential in Credential.objects.select_related("provider").exclude(expires_on=None):
+        sent = set(
+            credential.alerts.filter(expires_on=credential.expires_on).values_list(
+                "days_before", flat=True
+            )
+        )
+        days = expiry.alert_due(credential.expires_on, today, sent)
+        if days is not None:
+            due.append((credential, days))
+    recipients = _recipients(practice)
+    if not due:
+        return 0
+    with transaction.atomic():
+        for credential, days in due:
+            CredentialAlert.objects.create(
+                credential=credential,
+                expires_on=credential.expires_on,
+                days_before=days,
+                recipients=recipients,
+            )
+        if recipients:
+            lines = "\n".join(f"- {_notice(c, d)}" for c, d in due)
+            send_mail(
+                subject=f"[Credentials] {len(due)} need attention at {practice.name}",
+                message=(
+                    f"These credentials at {practice.name} expire soon or have expired:\n\n"
+                    f"{lines}\n\nRecord renewals on the practice's Credentials page."
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+        audit_record(
+            actor=None,
+            action="credential.alerts_sent",
+            practice=practice,
+            changes={"credentials": [c.pk for c, _ in due], "recipients": len(recipients)},
+        )
+    return len(due)
