@@ -79,6 +79,10 @@ def test_admin_imports_the_exclusion_list(world, listed_in_b, live_url, page, sc
     assert page.get_by_text("Exclusion list imported").is_visible()
     assert page.get_by_role("cell", name="UPDATED-2026-11.csv").is_visible()
     screenshot("exclusion_list")
+    page.get_by_role("link", name="Compliance").click()
+    assert page.get_by_role("heading", name="Compliance across practices").is_visible()
+    assert page.get_by_role("link", name="Bravo Medical Group, P.C.").is_visible()
+    screenshot("compliance_overview")
     assert page.console_errors == []
 
 
