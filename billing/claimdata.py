@@ -174,8 +174,8 @@ class ScrubContext:
     )
     patient_key: str = ""
     billing_provider: Party | None = None
-    # NPIs of providers whose exclusion (OIG LEIE) a reviewer confirmed.
-    excluded_npis: frozenset[str] = frozenset()
+    # NPI -> exclusion date of providers whose exclusion (OIG LEIE) a reviewer confirmed.
+    excluded_since: dict[str, date] = field(default_factory=dict)
     # Provider NPI -> (issued, expires) of each state license on file; None ends are open.
     license_periods: dict[str, tuple[tuple[date | None, date | None], ...]] = field(
         default_factory=dict

@@ -41,3 +41,26 @@ class CredentialKind(models.TextChoices):
 
 # Days before expiry at which the practice is told; 0 means "expired today".
 ALERT_DAYS = (90, 60, 30, 7, 0)
+
+
+class IncidentCategory(models.TextChoices):
+    LOSS = "loss", "Lost device or records"
+    THEFT = "theft", "Theft"
+    MISDIRECTED = "misdirected", "Sent to the wrong person (mail, fax, email)"
+    UNAUTHORIZED = "unauthorized", "Unauthorized access or disclosure"
+    HACKING = "hacking", "Hacking or IT incident"
+    DISPOSAL = "disposal", "Improper disposal"
+    OTHER = "other", "Other"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Being assessed"
+    NOT_A_BREACH = "not_a_breach", "Not a breach (low probability of compromise)"
+    BREACH = "breach", "Breach: notices due"
+    CLOSED = "closed", "Closed"
+
+
+class NoticeAudience(models.TextChoices):
+    INDIVIDUALS = "individuals", "Affected individuals"
+    HHS = "hhs", "HHS (Office for Civil Rights)"
+    MEDIA = "media", "Prominent media outlets"

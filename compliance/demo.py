@@ -1,5 +1,6 @@
 """Demo data: a synthetic exclusion list (no real person), each demo practice's monthly
-screening (one name match left for a reviewer to decide) and its providers' credentials."""
+screening (one name match left for a reviewer to decide), its providers' credentials and two
+incidents (one closed, one breach with a notice still due)."""
 
 from datetime import date, timedelta
 
@@ -10,8 +11,15 @@ from mso.reference.services import exclusion_list_current, exclusion_list_import
 from practices.models import Provider
 
 from .choices import CredentialKind
-from .models import Credential, ExclusionScreening
-from .services import credential_create, exclusion_screen_monthly
+from .models import Credential, ExclusionScreening, SecurityIncident
+from .services import (
+    breach_notice_record,
+    credential_create,
+    exclusion_screen_monthly,
+    incident_assess,
+    incident_close,
+    incident_report,
+)
 from .services.credentials import dea_check_digit
 
 _PEOPLE = [
@@ -73,6 +81,69 @@ def _dea(n: int) -> str:
     return f"FD{body}{dea_check_digit(body)}"
 
 
+def _incidents(*, actor, today: date) -> None:
+    """A misdirected fax assessed as no breach and closed; a lost USB drive, a breach of 23
+    people, whose individual notices went out and whose HHS log entry is still due."""
+    fax = incident_report(
+        actor=actor,
+        data={
+            "title": "Referral faxed to a wrong number",
+            "description": "One referral was faxed to a dental office; it confirmed shredding.",
+            "category": "misdirected",
+            "discovered_on": today - timedelta(days=41),
+        },
+    )
+    factors = {
+        "factor_phi": "Name, date of birth and referral reason of one patient.",
+        "factor_recipient": "A HIPAA covered entity (dental office).",
+        "factor_acquired": "Read only to identify the error.",
+        "factor_mitigation": "Written attestation of destruction received the same day.",
+    }
+    incident_assess(
+        actor=actor,
+        incident=fax,
+        data={
+            **factors,
+            "outcome": "not_a_breach",
+            "phi_involved": True,
+            "individuals_affected": 1,
+        },
+    )
+    incident_close(actor=actor, incident=fax)
+    usb = incident_report(
+        actor=actor,
+        data={
+            "title": "Unencrypted USB drive lost",
+            "description": "A drive with an appointment export was lost at a conference.",
+            "category": "loss",
+            "discovered_on": today - timedelta(days=20),
+        },
+    )
+    incident_assess(
+        actor=actor,
+        incident=usb,
+        data={
+            "factor_phi": "Names, phone numbers and appointment dates of 23 patients.",
+            "factor_recipient": "Unknown.",
+            "factor_acquired": "Cannot be ruled out.",
+            "factor_mitigation": "None possible; the drive was not recovered.",
+            "outcome": "breach",
+            "phi_involved": True,
+            "individuals_affected": 23,
+        },
+    )
+    breach_notice_record(
+        actor=actor,
+        incident=usb,
+        data={
+            "audience": "individuals",
+            "sent_on": today - timedelta(days=6),
+            "method": "First-class mail",
+            "recipients": 23,
+        },
+    )
+
+
 def seed(*, actor, practices, today: date) -> None:
     if exclusion_list_current() is None:
         exclusion_list_import(actor=actor, file_name="LEIE-demo.csv", content=demo_leie())
@@ -82,3 +153,5 @@ def seed(*, actor, practices, today: date) -> None:
                 exclusion_screen_monthly(month=today)
             if not Credential.objects.exists():
                 _credentials(actor=actor, state=practice.state, today=today)
+            if not SecurityIncident.objects.exists():
+                _incidents(actor=actor, today=today)

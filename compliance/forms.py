@@ -2,9 +2,10 @@ from django import forms
 
 from practices.models import Provider
 
-from .choices import DECISIONS
-from .models import Credential
+from .choices import DECISIONS, NoticeAudience
+from .models import Credential, SecurityIncident
 from .services import CREDENTIAL_FIELDS
+from .services.incidents import INCIDENT_FIELDS, OUTCOMES
 
 
 class ExclusionListUploadForm(forms.Form):
@@ -41,3 +42,50 @@ class CredentialVerifyForm(forms.Form):
         max_length=200,
         help_text="The primary source you checked, e.g. NY Office of the Professions lookup.",
     )
+
+
+class IncidentReportForm(forms.ModelForm):
+    class Meta:
+        model = SecurityIncident
+        fields = list(INCIDENT_FIELDS)
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "discovered_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class IncidentAssessForm(forms.Form):
+    phi_involved = forms.BooleanField(
+        label="Protected health information was involved", required=False
+    )
+    individuals_affected = forms.IntegerField(min_value=0, initial=0)
+    largest_state_count = forms.IntegerField(
+        label="Most residents of one state",
+        min_value=0,
+        required=False,
+        help_text="Blank: all in one state. Media notice is due over 500 in a state.",
+    )
+    factor_phi = forms.CharField(
+        label="1. Nature and extent of the PHI", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    factor_recipient = forms.CharField(
+        label="2. Who received or used it", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    factor_acquired = forms.CharField(
+        label="3. Whether it was actually acquired or viewed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    factor_mitigation = forms.CharField(
+        label="4. How far the risk was mitigated", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.ChoiceField(
+        choices=[(o.value, o.label) for o in OUTCOMES], widget=forms.RadioSelect
+    )
+
+
+class BreachNoticeForm(forms.Form):
+    audience = forms.ChoiceField(choices=NoticeAudience.choices)
+    sent_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.CharField(max_length=200, help_text="First-class mail, HHS breach portal ...")
+    recipients = forms.IntegerField(min_value=0, required=False)

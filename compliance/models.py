@@ -1,12 +1,21 @@
 """Compliance (tenant schema): exclusion screenings of the practice's providers and owners,
-what the reviewers decided about each match, and providers' credentials with their expiry
-notices."""
+what the reviewers decided about each match, providers' credentials with their expiry
+notices, and security incidents assessed under the HIPAA breach rule."""
 
 from django.db import models
 
 from mso.geo import STATE_CHOICES
 
-from .choices import CredentialKind, MatchStatus, MatchStrength, ScreeningTrigger, SubjectKind
+from .choices import (
+    CredentialKind,
+    IncidentCategory,
+    IncidentStatus,
+    MatchStatus,
+    MatchStrength,
+    NoticeAudience,
+    ScreeningTrigger,
+    SubjectKind,
+)
 
 
 class ExclusionScreening(models.Model):
@@ -133,3 +142,63 @@ class CredentialAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential}: {self.days_before}-day notice"
+
+
+class SecurityIncident(models.Model):
+    """A privacy or security incident, assessed under the HIPAA breach rule: the four-factor
+    risk assessment decides whether it is a breach, and a breach has notices with deadlines.
+    Descriptions say what happened, never who the patients are."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(help_text="What happened, without patient names or ids.")
+    category = models.CharField(max_length=20, choices=IncidentCategory.choices)
+    occurred_on = models.DateField(null=True, blank=True)
+    discovered_on = models.DateField(help_text="The 60-day notice clock starts here.")
+    reported_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reported_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    phi_involved = models.BooleanField(default=False)
+    individuals_affected = models.PositiveIntegerField(default=0)
+    largest_state_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most residents of any one state among those affected."
+    )
+    # The four factors of 45 CFR 164.402(2).
+    factor_phi = models.TextField("Nature and extent of the PHI", blank=True)
+    factor_recipient = models.TextField("Who received or used it", blank=True)
+    factor_acquired = models.TextField("Whether it was actually acquired or viewed", blank=True)
+    factor_mitigation = models.TextField("How far the risk was mitigated", blank=True)
+    assessed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-discovered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.discovered_on:%m/%d/%Y})"
+
+
+class BreachNotice(models.Model):
+    """A notice given for a breach: to the individuals, to HHS, or to the media."""
+
+    incident = models.ForeignKey(SecurityIncident, on_delete=models.CASCADE, related_name="notices")
+    audience = models.CharField(max_length=12, choices=NoticeAudience.choices)
+    sent_on = models.DateField()
+    method = models.CharField(max_length=200, help_text="First-class mail, HHS web portal ...")
+    recipients = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} notified {self.sent_on:%m/%d/%Y}"

@@ -5,17 +5,19 @@ from datetime import date, timedelta
 from django_tenants.utils import schema_context
 
 from . import selectors
-from .choices import MatchStatus
+from .choices import IncidentStatus, MatchStatus
 from .expiry import EXPIRED
 
 
 def compliance_snapshot(practice, today: date) -> dict:
     """What needs doing at one practice: matches to review, confirmed exclusions, expired
-    credentials and those expiring within 30 days, and whether this month was screened."""
+    credentials and those expiring within 30 days, whether this month was screened, open
+    incidents and overdue breach notices."""
     with schema_context(practice.schema_name):
         latest = selectors.screening_latest()
         statuses = [m.status for m in selectors.match_list()] if latest else []
         credentials = selectors.credential_list()
+        incidents = [i for i in selectors.incident_list() if i.status != IncidentStatus.CLOSED]
     soon = today + timedelta(days=30)
     return {
         "practice": practice,
@@ -24,6 +26,10 @@ def compliance_snapshot(practice, today: date) -> dict:
         "open_matches": statuses.count(MatchStatus.OPEN),
         "confirmed": statuses.count(MatchStatus.CONFIRMED),
         "expired": sum(c.status == EXPIRED for c in credentials),
+        "open_incidents": len(incidents),
+        "overdue_notices": sum(
+            o.overdue and o.given_on is None for i in incidents for o in i.obligations
+        ),
         "expiring_30": sum(
             c.status != EXPIRED and c.expires_on is not None and c.expires_on <= soon
             for c in credentials

@@ -1,14 +1,15 @@
 """Reads of compliance data."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import expiry
-from .choices import CredentialKind, MatchStatus, SubjectKind
-from .models import Credential, ExclusionMatch, ExclusionScreening
+from . import breach, expiry
+from .choices import CredentialKind, IncidentStatus, MatchStatus, NoticeAudience, SubjectKind
+from .models import Credential, ExclusionMatch, ExclusionScreening, SecurityIncident
 
 
 def screening_latest() -> ExclusionScreening | None:
@@ -24,11 +25,15 @@ def match_list(status: str | None = None) -> QuerySet[ExclusionMatch]:
     return matches.filter(status=status) if status else matches
 
 
-def excluded_provider_npis() -> frozenset[str]:
-    """NPIs of providers whose exclusion a reviewer confirmed in the latest screening: the
-    claim scrubber holds their claims."""
+def excluded_providers() -> dict[str, date]:
+    """NPI -> exclusion date of providers whose exclusion a reviewer confirmed in the latest
+    screening: the claim scrubber holds their services from that date."""
     confirmed = match_list(MatchStatus.CONFIRMED).filter(subject_kind=SubjectKind.PROVIDER)
-    return frozenset(npi for npi in confirmed.values_list("subject_npi", flat=True) if npi)
+    since: dict[str, date] = {}
+    for npi, day in confirmed.values_list("subject_npi", "exclusion_date"):
+        if npi:
+            since[npi] = min(day, since.get(npi, day))
+    return since
 
 
 def credential_list() -> list[Credential]:
@@ -51,3 +56,56 @@ def license_periods() -> dict[str, tuple[tuple[date | None, date | None], ...]]:
     ).values_list("provider__npi", "issued_on", "expires_on"):
         periods[npi].append((issued, expires))
     return {npi: tuple(spans) for npi, spans in periods.items()}
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One notice a breach needs: by when, and whether (and when) it was given."""
+
+    audience: str
+    label: str
+    due: date
+    why: str
+    given_on: date | None
+    overdue: bool
+
+
+def incident_deadlines(incident: SecurityIncident) -> list[breach.Deadline]:
+    """The notices a breach needs; none for an incident that is not (or not yet) a breach."""
+    if incident.status not in (IncidentStatus.BREACH, IncidentStatus.CLOSED):
+        return []
+    if not incident.phi_involved:
+        return []
+    return breach.deadlines(
+        incident.discovered_on, incident.individuals_affected, incident.largest_state_count
+    )
+
+
+def incident_obligations(incident: SecurityIncident, today: date) -> list[Obligation]:
+    given: dict[str, date] = {}
+    for notice in incident.notices.all():
+        given.setdefault(notice.audience, notice.sent_on)
+    return [
+        Obligation(
+            audience=d.audience,
+            label=NoticeAudience(d.audience).label,
+            due=d.due,
+            why=d.why,
+            given_on=given.get(d.audience),
+            overdue=d.audience not in given and d.due < today,
+        )
+        for d in incident_deadlines(incident)
+    ]
+
+
+def incident_list() -> list[SecurityIncident]:
+    """Every incident with its `obligations` and `next_due` (the earliest notice not given)."""
+    today = timezone.localdate()
+    rows = SecurityIncident.objects.prefetch_related("notices").select_related("reported_by")
+    incidents = list(rows)
+    for incident in incidents:
+        incident.obligations = incident_obligations(incident, today)
+        pending = [o for o in incident.obligations if o.given_on is None]
+        incident.next_due = min((o.due for o in pending), default=None)
+        incident.overdue = any(o.overdue for o in pending)
+    return incidents

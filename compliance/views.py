@@ -6,6 +6,7 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,13 +23,17 @@ from mso.tenancy.selectors import practice_list
 from . import selectors, services
 from .choices import MatchStatus
 from .forms import (
+    BreachNoticeForm,
     CredentialForm,
     CredentialVerifyForm,
     ExclusionListUploadForm,
+    IncidentAssessForm,
+    IncidentReportForm,
     MatchDecisionForm,
 )
-from .models import Credential, ExclusionScreening
+from .models import Credential, ExclusionScreening, SecurityIncident
 from .portfolio import compliance_overview as compliance_overview_rows
+from .services.incidents import FACTORS, OUTCOMES
 
 
 @require(Action.COMPLIANCE_VIEW)
@@ -178,3 +183,86 @@ def compliance_overview(request):
     """Every practice the MSO user may see: what compliance work is waiting where."""
     rows = compliance_overview_rows(practice_list(user=request.user), timezone.localdate())
     return render(request, "compliance/overview.html", {"rows": rows})
+
+
+@require(Action.COMPLIANCE_VIEW)
+def incident_list(request):
+    form = IncidentReportForm(request.POST or None)
+    if request.method == "POST":
+        if not policy.can(request.user, Action.COMPLIANCE_MANAGE, connection.tenant):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                incident = services.incident_report(actor=request.user, data=form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, "Incident recorded: assess it now.")
+                return redirect("incident-detail", pk=incident.pk)
+    return render(
+        request,
+        "compliance/incidents.html",
+        {"incidents": selectors.incident_list(), "form": form},
+    )
+
+
+_INCIDENT_FORMS = {"assess": IncidentAssessForm, "notice": BreachNoticeForm}
+
+
+def _incident_page(request, incident, forms_by_action=None):
+    forms_by_action = forms_by_action or {}
+    return render(
+        request,
+        "compliance/incident_detail.html",
+        {
+            "incident": incident,
+            "obligations": selectors.incident_obligations(incident, timezone.localdate()),
+            "assess_form": forms_by_action.get("assess")
+            or IncidentAssessForm(
+                initial={
+                    "phi_involved": incident.phi_involved,
+                    "individuals_affected": incident.individuals_affected,
+                    "largest_state_count": incident.largest_state_count,
+                    **{name: getattr(incident, name) for name in FACTORS},
+                    "outcome": incident.status if incident.status in OUTCOMES else None,
+                }
+            ),
+            "notice_form": forms_by_action.get("notice") or BreachNoticeForm(),
+        },
+    )
+
+
+@require(Action.COMPLIANCE_VIEW)
+def incident_detail(request, pk):
+    incident = get_object_or_404(SecurityIncident, pk=pk)
+    return _incident_page(request, incident)
+
+
+@require_POST
+@require(Action.COMPLIANCE_MANAGE)
+def incident_action(request, pk, action):
+    incident = get_object_or_404(SecurityIncident, pk=pk)
+    if action == "close":
+        try:
+            services.incident_close(actor=request.user, incident=incident)
+        except FieldErrors as exc:
+            messages.error(request, f"Not closed. {exc}")
+        else:
+            messages.success(request, "Incident closed.")
+        return redirect("incident-detail", pk=pk)
+    if action not in _INCIDENT_FORMS:
+        raise Http404
+    form = _INCIDENT_FORMS[action](request.POST)
+    if form.is_valid():
+        write = services.incident_assess if action == "assess" else services.breach_notice_record
+        try:
+            write(actor=request.user, incident=incident, data=form.cleaned_data)
+        except FieldErrors as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(
+                request, "Assessment saved." if action == "assess" else "Notice recorded."
+            )
+            return redirect("incident-detail", pk=pk)
+    incident.refresh_from_db()
+    return _incident_page(request, incident, {action: form})

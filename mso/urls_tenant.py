@@ -28,6 +28,13 @@ urlpatterns = [
     path("compliance/", compliance.compliance_home, name="compliance-home"),
     path("compliance/screen/", compliance.compliance_screen, name="compliance-screen"),
     path("compliance/credentials/", compliance.credential_list, name="credential-list"),
+    path("compliance/incidents/", compliance.incident_list, name="incident-list"),
+    path("compliance/incidents/<int:pk>/", compliance.incident_detail, name="incident-detail"),
+    path(
+        "compliance/incidents/<int:pk>/<str:action>/",
+        compliance.incident_action,
+        name="incident-action",
+    ),
     path("compliance/credentials/<int:pk>/", compliance.credential_edit, name="credential-edit"),
     path(
         "compliance/credentials/<int:pk>/verify/",

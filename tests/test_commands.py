@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from compliance.models import ExclusionScreening
+from compliance.models import ExclusionScreening, SecurityIncident
 from compliance.selectors import credential_list
 from mso.accounts.models import Membership, User
 from mso.tenancy.models import Practice
@@ -38,6 +38,10 @@ def test_seed_demo_is_idempotent_and_lists_sign_ins(world):
         assert [m.subject_name for m in screening.matches.filter(status="open")] == ["Leo Brandt"]
         statuses = Counter(c.status for c in credential_list())
         assert statuses["expired"] == 1 and statuses["expiring"] == 1
+        assert sorted(SecurityIncident.objects.values_list("status", flat=True)) == [
+            "breach",
+            "closed",
+        ]
 
 
 def test_platform_init(world, monkeypatch):

@@ -40,6 +40,7 @@ PRACTICE_PAGES = [
     "/invoices/",
     "/compliance/",
     "/compliance/credentials/",
+    "/compliance/incidents/",
     "/accounts/security/",
     "/emergency/",
 ]
@@ -84,7 +85,13 @@ PORTAL_ALLOWED = {
     },
 }
 _BASE = {"/", "/locations/", "/members/", "/accounts/security/", "/emergency/"}
-_MANAGER_ONLY = {"/tokens/", "/invoices/", "/compliance/", "/compliance/credentials/"}
+_MANAGER_ONLY = {
+    "/tokens/",
+    "/invoices/",
+    "/compliance/",
+    "/compliance/credentials/",
+    "/compliance/incidents/",
+}
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,

@@ -357,20 +357,23 @@ def rendering_npi(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
 
 @_edit("NPI003", "Rendering provider is not excluded (OIG LEIE)", ERROR)
 def rendering_not_excluded(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
-    providers = [("rendering_provider", claim.rendering_provider)]
-    providers += [
-        (f"lines[{index}].rendering_provider", line.rendering_provider)
-        for index, line in enumerate(claim.lines)
-    ]
-    for prefix, provider in providers:
-        if provider is not None and provider.npi in ctx.excluded_npis:
-            yield _at(
-                f"{prefix}.npi",
-                f"The rendering provider (NPI {provider.npi}) is on the OIG exclusion list, "
-                "confirmed on the practice's Compliance page. Federal health care programs pay "
-                "nothing for services an excluded person furnishes (42 CFR 1001.1901): do not "
-                "submit; the compliance officer decides what happens to these services.",
-            )
+    """Services on or after the exclusion date; earlier ones were furnished before it."""
+    flagged: set[str] = set()
+    for index, line in enumerate(claim.lines):
+        own = line.rendering_provider is not None
+        provider = line.rendering_provider if own else claim.rendering_provider
+        since = ctx.excluded_since.get(provider.npi) if provider is not None else None
+        field = f"lines[{index}].rendering_provider.npi" if own else "rendering_provider.npi"
+        if since is None or line.service_date < since or field in flagged:
+            continue
+        flagged.add(field)
+        yield _at(
+            field,
+            f"The rendering provider (NPI {provider.npi}) is on the OIG exclusion list since "
+            f"{since:%m/%d/%Y}, confirmed on the practice's Compliance page. Federal health care "
+            "programs pay nothing for services an excluded person furnishes (42 CFR "
+            "1001.1901): do not submit; the compliance officer decides what happens to them.",
+        )
 
 
 @_edit("NPI004", "Rendering provider licensed on the date of service", ERROR)

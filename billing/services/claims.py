@@ -9,7 +9,7 @@ from billing.claimdata import ScrubContext
 from billing.exceptions import BillingError, TransitionError
 from billing.models import Claim, ClaimFinding, ClaimLine, ClaimStatusChange, Encounter
 from billing.selectors import billing_provider, claim_data, claim_queryset, duplicate_keys
-from compliance.selectors import excluded_provider_npis, license_periods
+from compliance.selectors import excluded_providers, license_periods
 from mso.audit.services import audit_record
 
 
@@ -148,7 +148,7 @@ def claim_scrub(*, actor, claim: Claim) -> Claim:
         other_claim_keys=duplicate_keys(claim),
         patient_key=str(claim.encounter.patient_id),
         billing_provider=billing_provider(claim.encounter.location),
-        excluded_npis=excluded_provider_npis(),
+        excluded_since=excluded_providers(),
         license_periods=license_periods(),
     )
     findings = scrubber.scrub(claim_data(claim), context)

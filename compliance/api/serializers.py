@@ -1,10 +1,19 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compliance import expiry
 from compliance.choices import DECISIONS
-from compliance.models import Credential, ExclusionMatch, ExclusionScreening
+from compliance.models import (
+    BreachNotice,
+    Credential,
+    ExclusionMatch,
+    ExclusionScreening,
+    SecurityIncident,
+)
+from compliance.selectors import incident_obligations
 from compliance.services import CREDENTIAL_FIELDS
+from compliance.services.incidents import FACTORS, INCIDENT_FIELDS, OUTCOMES
 
 
 class ExclusionScreeningSerializer(serializers.ModelSerializer):
@@ -87,3 +96,64 @@ class CredentialSerializer(serializers.ModelSerializer):
 
     def get_status(self, credential) -> str:
         return expiry.status(credential.expires_on, timezone.localdate())
+
+
+class BreachNoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BreachNotice
+        fields = ["id", "audience", "sent_on", "method", "recipients", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+class ObligationSerializer(serializers.Serializer):
+    audience = serializers.CharField()
+    due = serializers.DateField()
+    why = serializers.CharField()
+    given_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    notices = BreachNoticeSerializer(many=True, read_only=True)
+    obligations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SecurityIncident
+        fields = [
+            "id",
+            *INCIDENT_FIELDS,
+            "status",
+            "phi_involved",
+            "individuals_affected",
+            "largest_state_count",
+            *FACTORS,
+            "assessed_at",
+            "closed_at",
+            "notices",
+            "obligations",
+        ]
+        read_only_fields = [
+            "status",
+            "phi_involved",
+            "individuals_affected",
+            "largest_state_count",
+            *FACTORS,
+            "assessed_at",
+            "closed_at",
+        ]
+
+    @extend_schema_field(ObligationSerializer(many=True))
+    def get_obligations(self, incident) -> list[dict]:
+        today = timezone.localdate()
+        return ObligationSerializer(incident_obligations(incident, today), many=True).data
+
+
+class IncidentAssessSerializer(serializers.Serializer):
+    phi_involved = serializers.BooleanField()
+    individuals_affected = serializers.IntegerField(min_value=0)
+    largest_state_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    factor_phi = serializers.CharField()
+    factor_recipient = serializers.CharField()
+    factor_acquired = serializers.CharField()
+    factor_mitigation = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=[o.value for o in OUTCOMES])

@@ -1,16 +1,20 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from compliance import selectors, services
 from compliance.api.serializers import (
+    BreachNoticeSerializer,
     CredentialSerializer,
     ExclusionMatchSerializer,
     ExclusionScreeningSerializer,
+    IncidentAssessSerializer,
+    IncidentSerializer,
     MatchDecisionSerializer,
 )
 from compliance.choices import MatchStatus
-from compliance.models import Credential, ExclusionScreening
+from compliance.models import Credential, ExclusionScreening, SecurityIncident
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.api.updates import patch_through
@@ -97,3 +101,50 @@ class CredentialDetailApi(generics.RetrieveAPIView):
         return patch_through(
             self, request, CredentialSerializer, services.credential_update, "credential"
         )
+
+
+class IncidentListApi(generics.ListAPIView):
+    """Security incidents with their breach-rule obligations. POST records one."""
+
+    serializer_class = IncidentSerializer
+    policy_actions = {"GET": Action.COMPLIANCE_VIEW, "POST": Action.COMPLIANCE_MANAGE}
+    queryset = SecurityIncident.objects.prefetch_related("notices")
+    filterset_fields = ["status", "category"]
+
+    @extend_schema(responses={201: IncidentSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = IncidentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        incident = services.incident_report(actor=request.user, data=serializer.validated_data)
+        return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
+
+
+class IncidentDetailApi(generics.RetrieveAPIView):
+    serializer_class = IncidentSerializer
+    policy_actions = {"GET": Action.COMPLIANCE_VIEW}
+    queryset = SecurityIncident.objects.prefetch_related("notices")
+
+
+class IncidentActionApi(generics.GenericAPIView):
+    """`assess` (the four factors and the outcome), `notice` (a notice given) or `close`."""
+
+    policy_actions = {"POST": Action.COMPLIANCE_MANAGE}
+    queryset = SecurityIncident.objects.all()
+    serializer_class = IncidentAssessSerializer
+    _bodies = {"assess": IncidentAssessSerializer, "notice": BreachNoticeSerializer}
+
+    @extend_schema(responses={200: IncidentSerializer, 400: ErrorSerializer})
+    def post(self, request, pk, action):
+        incident = self.get_object()
+        if action == "close":
+            services.incident_close(actor=request.user, incident=incident)
+        elif action in self._bodies:
+            body = self._bodies[action](data=request.data)
+            body.is_valid(raise_exception=True)
+            write = (
+                services.incident_assess if action == "assess" else services.breach_notice_record
+            )
+            write(actor=request.user, incident=incident, data=body.validated_data)
+        else:
+            raise NotFound(f"No incident action {action!r}: assess, notice or close.")
+        return Response(IncidentSerializer(self.get_queryset().get(pk=pk)).data)

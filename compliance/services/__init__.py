@@ -1,5 +1,5 @@
-"""Every write of compliance data: exclusion screening (screening.py) and credentials
-(credentials.py)."""
+"""Every write of compliance data: exclusion screening (screening.py), credentials
+(credentials.py) and security incidents under the breach rule (incidents.py)."""
 
 from .credentials import (
     CREDENTIAL_FIELDS,
@@ -7,6 +7,12 @@ from .credentials import (
     credential_create,
     credential_update,
     credential_verify,
+)
+from .incidents import (
+    breach_notice_record,
+    incident_assess,
+    incident_close,
+    incident_report,
 )
 from .screening import (
     ComplianceError,
@@ -20,6 +26,7 @@ from .screening import (
 __all__ = [
     "CREDENTIAL_FIELDS",
     "ComplianceError",
+    "breach_notice_record",
     "credential_alerts_send",
     "credential_create",
     "credential_update",
@@ -28,5 +35,8 @@ __all__ = [
     "exclusion_screen",
     "exclusion_screen_at_hire",
     "exclusion_screen_monthly",
+    "incident_assess",
+    "incident_close",
+    "incident_report",
     "screening_subjects",
 ]

@@ -1,6 +1,7 @@
 """Providers' credentials: recorded, renewed, verified at the primary source, and expiry
 notices sent to the people who run the practice."""
 
+import logging
 import re
 
 from django.core.mail import send_mail
@@ -17,6 +18,8 @@ from mso.geo import US_STATES
 from mso.tenancy.models import Practice
 
 from .screening import ComplianceError
+
+logger = logging.getLogger(__name__)
 
 CREDENTIAL_FIELDS = (
     "provider",
@@ -43,7 +46,7 @@ def dea_is_valid(number: str) -> bool:
     return bool(_DEA.match(number)) and dea_check_digit(number[2:8]) == int(number[8])
 
 
-def credential_errors(data: dict, *, instance: Credential | None = None) -> dict[str, list[str]]:
+def credential_errors(data: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not data.get("provider"):
         errors["provider"] = ["Choose the provider."]
@@ -108,7 +111,7 @@ def credential_update(*, actor, credential: Credential, data: dict) -> Credentia
     merged = {k: data[k] if k in data else getattr(credential, k) for k in CREDENTIAL_FIELDS}
     merged["state"] = merged["state"] or ""
     merged["issuer"] = merged["issuer"] or ""
-    if errors := credential_errors(merged, instance=credential):
+    if errors := credential_errors(merged):
         raise ComplianceError(errors)
     merged["number"] = merged["number"].strip().upper()
     changes = {
@@ -165,10 +168,10 @@ def _recipients(practice: Practice) -> list[str]:
     )
 
 
-def _notice(credential: Credential, days: int) -> str:
+def _notice(credential: Credential, days: int, today) -> str:
     when = (
         "expired"
-        if credential.expires_on < timezone.localdate()
+        if credential.expires_on < today
         else f"expires on {credential.expires_on:%m/%d/%Y}"
     )
     return f"{credential.provider}: {credential} {when}" + ("" if days else " — renew it now")
@@ -192,6 +195,10 @@ def credential_alerts_send(*, today=None) -> int:
     recipients = _recipients(practice)
     if not due:
         return 0
+    if not recipients:
+        # Nobody to tell yet: record nothing, so tomorrow's run tells whoever is added.
+        logger.warning("Credential notices due at %s, but it has no managers.", practice.slug)
+        return 0
     with transaction.atomic():
         for credential, days in due:
             CredentialAlert.objects.create(
@@ -200,17 +207,16 @@ def credential_alerts_send(*, today=None) -> int:
                 days_before=days,
                 recipients=recipients,
             )
-        if recipients:
-            lines = "\n".join(f"- {_notice(c, d)}" for c, d in due)
-            send_mail(
-                subject=f"[Credentials] {len(due)} need attention at {practice.name}",
-                message=(
-                    f"These credentials at {practice.name} expire soon or have expired:\n\n"
-                    f"{lines}\n\nRecord renewals on the practice's Credentials page."
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
+        lines = "\n".join(f"- {_notice(c, d, today)}" for c, d in due)
+        send_mail(
+            subject=f"[Credentials] {len(due)} need attention at {practice.name}",
+            message=(
+                f"These credentials at {practice.name} expire soon or have expired:\n\n"
+                f"{lines}\n\nRecord renewals on the practice's Credentials page."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
         audit_record(
             actor=None,
             action="credential.alerts_sent",

@@ -46,6 +46,17 @@ urlpatterns = [
         compliance.CredentialDetailApi.as_view(),
         name="api-credential-detail",
     ),
+    path("compliance/incidents/", compliance.IncidentListApi.as_view(), name="api-incident-list"),
+    path(
+        "compliance/incidents/<int:pk>/",
+        compliance.IncidentDetailApi.as_view(),
+        name="api-incident-detail",
+    ),
+    path(
+        "compliance/incidents/<int:pk>/<str:action>/",
+        compliance.IncidentActionApi.as_view(),
+        name="api-incident-action",
+    ),
     path(
         "compliance/matches/",
         compliance.ExclusionMatchListApi.as_view(),

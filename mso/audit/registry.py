@@ -129,6 +129,9 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "credential-list",  # providers' licenses: not patient data
         "credential-edit",
         "credential-verify",
+        "incident-list",  # incidents are described without patients' identities
+        "incident-detail",
+        "incident-action",
         "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",
@@ -162,6 +165,9 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "api-screening-list",
         "api-credential-list",
         "api-credential-detail",
+        "api-incident-list",
+        "api-incident-detail",
+        "api-incident-action",
         "api-exclusion-match-list",
         "api-exclusion-match-decide",
         "api-enrollment-list",

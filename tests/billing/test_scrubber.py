@@ -290,13 +290,13 @@ CASES = [
     case(
         "NPI003-claim",
         "rendering_provider.npi",
-        ctx=lambda x: replace(x, excluded_npis=frozenset({clean_claim().rendering_provider.npi})),
+        ctx=lambda x: replace(x, excluded_since={clean_claim().rendering_provider.npi: DOS}),
     ),
     case(
         "NPI003-line",
         "lines[1].rendering_provider.npi",
         lambda c: with_line(c, 1, rendering_provider=Provider("Lee", "Bo", "1245319599")),
-        ctx=lambda x: replace(x, excluded_npis=frozenset({"1245319599"})),
+        ctx=lambda x: replace(x, excluded_since={"1245319599": DOS}),
     ),
     case(
         "NPI004",
@@ -529,6 +529,14 @@ def test_every_edit_has_a_case():
 # ---------------------------------------------------------------------------------------------
 # Finer points of individual edits
 # ---------------------------------------------------------------------------------------------
+
+
+def test_exclusion_holds_only_services_from_the_exclusion_date():
+    claim = clean_claim()
+    npi = claim.rendering_provider.npi
+    assert run(claim, context(excluded_since={npi: DOS + timedelta(days=1)})) == []
+    (finding,) = run(claim, context(excluded_since={npi: DOS}))
+    assert (finding.code, finding.field) == ("NPI003", "rendering_provider.npi")
 
 
 def test_duplicate_claim_key_ignores_line_order_and_other_patients():

@@ -22,6 +22,7 @@ from compliance.services import (
 )
 from compliance.services.credentials import dea_is_valid
 from compliance.tasks import credential_alerts_task
+from mso.accounts.models import User
 from mso.audit.models import AuditEvent
 from tests.conftest import user_for_role
 
@@ -163,6 +164,16 @@ def test_notices_are_sent_once_per_threshold_and_restart_on_renewal(world, in_a)
     )
     assert credential_alerts_send() == 1  # a new expiry: notices start again (60 days)
     assert CredentialAlert.objects.filter(expires_on=today + timedelta(days=60)).count() == 1
+
+
+def test_notices_wait_for_someone_to_tell(world, in_a):
+    _license(in_a, world.staff, expires_on=timezone.localdate() + timedelta(days=5))
+    User.objects.filter(pk__in=[world.manager_a.pk, world.staff.pk]).update(is_active=False)
+    mail.outbox.clear()
+    assert credential_alerts_send() == 0
+    assert not CredentialAlert.objects.exists() and mail.outbox == []
+    User.objects.filter(pk=world.manager_a.pk).update(is_active=True)
+    assert credential_alerts_send() == 1 and mail.outbox[0].to == [world.manager_a.email]
 
 
 def test_the_practice_task_sends_todays_notices(world, in_a):
@@ -331,5 +342,6 @@ def test_portal_overview_counts_what_waits_at_each_practice(world, client_for, i
     a, b = rows[world.a.slug], rows[world.b.slug]
     assert (a["open_matches"], a["confirmed"], a["expired"], a["expiring_30"]) == (1, 0, 1, 1)
     assert a["screened_this_month"] and b["screened_on"] is None and b["expired"] == 0
+    assert (a["open_incidents"], a["overdue_notices"]) == (0, 0)
     page = client_for(world.admin, None).get("/compliance/").content.decode()
     assert "Alpha Medical Group" in page and "Never" in page

@@ -103,3 +103,27 @@ def test_manager_records_a_license_due_for_renewal(world, listed_in_b, live_url,
     assert page.get_by_role("cell", name="Expiring").is_visible()
     screenshot("credentials")
     assert page.console_errors == []
+
+
+def test_manager_works_a_breach(world, listed_in_b, live_url, page, screenshot):
+    origin = live_url.format(host="bravo.localhost")
+    sign_in(page, origin, "manager@bravo.test")
+    page.get_by_role("link", name="Incidents & breaches").click()
+    page.get_by_label("Title").fill("Statements mailed to the wrong addresses")
+    page.get_by_label("Description").fill("A print-vendor merge error; 14 statements affected.")
+    page.get_by_label("Category").select_option("misdirected")
+    page.get_by_label("Discovered on").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Record incident").click()
+    assert page.get_by_text("Incident recorded: assess it now.").is_visible()
+    page.get_by_label("Protected health information was involved").check()
+    page.get_by_label("Individuals affected").fill("14")
+    page.get_by_label("1. Nature and extent of the PHI").fill("Names, addresses, balances due.")
+    page.get_by_label("2. Who received or used it").fill("Other patients of the practice.")
+    page.get_by_label("3. Whether it was actually acquired or viewed").fill("Opened by some.")
+    page.get_by_label("4. How far the risk was mitigated").fill("Recipients asked to destroy.")
+    page.get_by_label("Breach: notices due").check()
+    page.get_by_role("button", name="Save assessment").click()
+    assert page.get_by_role("heading", name="Notices due").is_visible()
+    assert page.get_by_role("cell", name="Affected individuals").is_visible()
+    screenshot("incident_breach")
+    assert page.console_errors == []

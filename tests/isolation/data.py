@@ -187,6 +187,24 @@ class PracticeAData:
         return credential
 
     @cached_property
+    def incident(self):
+        from compliance.services import incident_report
+
+        incident = self._in_a(
+            lambda: incident_report(
+                actor=self.world.staff,
+                data={
+                    "title": "Isoincident laptop",
+                    "description": "Isolation probe: a laptop left in a taxi.",
+                    "category": "loss",
+                    "discovered_on": timezone.localdate(),
+                },
+            )
+        )
+        self.markers.add("Isoincident")
+        return incident
+
+    @cached_property
     def acknowledgement(self):
         content = self.ack_content
         return self._in_a(

@@ -135,6 +135,20 @@ PRACTICE = {
         },
         refs_a=True,
     ),
+    "api-incident-list": Entry(
+        DATA,
+        needs=("incident",),
+        body=lambda a: {
+            "title": "probe",
+            "description": "probe",
+            "category": "other",
+            "discovered_on": str(timezone.localdate()),
+        },
+    ),
+    "api-incident-detail": Entry(OBJECT, kwargs=_pk("incident")),
+    "api-incident-action": Entry(
+        OBJECT, kwargs=lambda a: {"pk": a.incident.pk, "action": "close"}, body=lambda a: {}
+    ),
     "api-credential-detail": Entry(
         OBJECT, kwargs=_pk("credential"), body=lambda a: {"issuer": "X"}
     ),
@@ -237,6 +251,18 @@ PRACTICE = {
     "compliance-home": Entry(DATA, needs=("exclusion_match",)),
     "compliance-screen": Entry(
         DATA, needs=("exclusion_match",), methods=("POST",), note="screens the caller's practice"
+    ),
+    "incident-list": Entry(
+        DATA,
+        needs=("incident",),
+        methods=("GET", "POST"),
+        body=lambda a: {"title": "probe", "description": "probe", "category": "other"},
+    ),
+    "incident-detail": Entry(OBJECT, kwargs=_pk("incident")),
+    "incident-action": Entry(
+        OBJECT,
+        kwargs=lambda a: {"pk": a.incident.pk, "action": "close"},
+        methods=("POST",),
     ),
     "credential-list": Entry(
         DATA,
@@ -383,7 +409,7 @@ PORTAL = {
     "practice-bank-account": Entry(PORTAL_OBJECT, kwargs=lambda a: {"pk": a.world.a.pk}),
     # Break-glass on the portal: MSO staff may ask for any practice (the form lists practice
     # names, nothing else); reviews are MSO admins' only.
-    "compliance-overview": Entry(PORTAL_DATA, needs=("exclusion_match", "credential")),
+    "compliance-overview": Entry(PORTAL_DATA, needs=("exclusion_match", "credential", "incident")),
     "exclusion-list": Entry(
         MSO_WIDE,
         methods=("GET", "POST"),
