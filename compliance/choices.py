@@ -64,3 +64,12 @@ class NoticeAudience(models.TextChoices):
     INDIVIDUALS = "individuals", "Affected individuals"
     HHS = "hhs", "HHS (Office for Civil Rights)"
     MEDIA = "media", "Prominent media outlets"
+
+
+class PolicyCategory(models.TextChoices):
+    PRIVACY = "privacy", "Privacy (HIPAA)"
+    SECURITY = "security", "Security (HIPAA)"
+    BILLING = "billing", "Billing and coding compliance"
+    WORKPLACE = "workplace", "Workplace and HR"
+    # Protocols and standing orders: the physicians' decision (CPOM).
+    CLINICAL = "clinical", "Clinical protocols (physicians decide)"

@@ -1,17 +1,18 @@
 """Demo data: a synthetic exclusion list (no real person), each demo practice's monthly
 screening (one name match left for a reviewer to decide), its providers' credentials and two
-incidents (one closed, one breach with a notice still due)."""
+incidents (one closed, one breach with a notice still due) and two policies."""
 
 from datetime import date, timedelta
 
 from django_tenants.utils import schema_context
 
+from mso.accounts.choices import Role
 from mso.reference.leie import write_leie
 from mso.reference.services import exclusion_list_current, exclusion_list_import
 from practices.models import Provider
 
 from .choices import CredentialKind
-from .models import Credential, ExclusionScreening, SecurityIncident
+from .models import Credential, ExclusionScreening, Policy, SecurityIncident
 from .services import (
     breach_notice_record,
     credential_create,
@@ -19,6 +20,8 @@ from .services import (
     incident_assess,
     incident_close,
     incident_report,
+    policy_attest,
+    policy_create,
 )
 from .services.credentials import dea_check_digit
 
@@ -144,6 +147,47 @@ def _incidents(*, actor, today: date) -> None:
     )
 
 
+_MINIMUM_NECESSARY = (
+    "Workforce members use, disclose and request only the minimum protected health "
+    "information needed for the task at hand. Role-based access in the EHR and the billing "
+    "system enforces it; exceptions are approved by the privacy officer and logged."
+)
+_FLU_ORDER = (
+    "Adults without contraindications may receive the seasonal influenza vaccine from a "
+    "nurse under this standing order, after screening with the practice's checklist. The "
+    "vaccine given, lot and site are documented in the EHR."
+)
+
+
+def _policies(*, actor, provider_user, manager, today: date) -> None:
+    """An administrative policy published by the MSO, attested by the manager; a clinical
+    standing order published by the practice's physician (CPOM), not yet attested."""
+    privacy = policy_create(
+        actor=actor,
+        data={
+            "code": "HIPAA-PRIV-01",
+            "title": "Minimum necessary use and disclosure",
+            "category": "privacy",
+            "review_months": 12,
+            "effective_on": today - timedelta(days=200),
+            "body": _MINIMUM_NECESSARY,
+        },
+    )
+    policy_attest(actor=manager, version=privacy.versions.get())
+    if provider_user is not None:
+        policy_create(
+            actor=provider_user,
+            data={
+                "code": "CLIN-01",
+                "title": "Standing order: seasonal influenza vaccine",
+                "category": "clinical",
+                "review_months": 12,
+                "effective_on": today - timedelta(days=30),
+                "body": _FLU_ORDER,
+            },
+        )
+
+
 def seed(*, actor, practices, today: date) -> None:
     if exclusion_list_current() is None:
         exclusion_list_import(actor=actor, file_name="LEIE-demo.csv", content=demo_leie())
@@ -155,3 +199,12 @@ def seed(*, actor, practices, today: date) -> None:
                 _credentials(actor=actor, state=practice.state, today=today)
             if not SecurityIncident.objects.exists():
                 _incidents(actor=actor, today=today)
+            if not Policy.objects.exists():
+                members = practice.memberships.select_related("user")
+                by_role = {m.role: m.user for m in members}
+                _policies(
+                    actor=actor,
+                    provider_user=by_role.get(Role.PROVIDER),
+                    manager=by_role.get(Role.PRACTICE_MANAGER) or actor,
+                    today=today,
+                )

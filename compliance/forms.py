@@ -2,7 +2,7 @@ from django import forms
 
 from practices.models import Provider
 
-from .choices import DECISIONS, NoticeAudience
+from .choices import DECISIONS, NoticeAudience, PolicyCategory
 from .models import Credential, SecurityIncident
 from .services import CREDENTIAL_FIELDS
 from .services.incidents import INCIDENT_FIELDS, OUTCOMES
@@ -89,3 +89,18 @@ class BreachNoticeForm(forms.Form):
     sent_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.CharField(max_length=200, help_text="First-class mail, HHS breach portal ...")
     recipients = forms.IntegerField(min_value=0, required=False)
+
+
+class PolicyForm(forms.Form):
+    code = forms.CharField(max_length=30, help_text="e.g. HIPAA-PRIV-01")
+    title = forms.CharField(max_length=200)
+    category = forms.ChoiceField(choices=PolicyCategory.choices)
+    review_months = forms.IntegerField(min_value=1, max_value=36, initial=12)
+    effective_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    body = forms.CharField(label="Policy text", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class PolicyVersionForm(forms.Form):
+    effective_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    changes = forms.CharField(label="What changed", max_length=300)
+    body = forms.CharField(label="Policy text", widget=forms.Textarea(attrs={"rows": 10}))

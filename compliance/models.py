@@ -1,6 +1,7 @@
 """Compliance (tenant schema): exclusion screenings of the practice's providers and owners,
 what the reviewers decided about each match, providers' credentials with their expiry
-notices, and security incidents assessed under the HIPAA breach rule."""
+notices, security incidents assessed under the HIPAA breach rule, and written policies with
+their versions and attestations."""
 
 from django.db import models
 
@@ -13,6 +14,7 @@ from .choices import (
     MatchStatus,
     MatchStrength,
     NoticeAudience,
+    PolicyCategory,
     ScreeningTrigger,
     SubjectKind,
 )
@@ -202,3 +204,63 @@ class BreachNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()} notified {self.sent_on:%m/%d/%Y}"
+
+
+class Policy(models.Model):
+    """A written policy of the practice. Its text lives in versions; everyone who must follow
+    it attests to each version."""
+
+    code = models.CharField(max_length=30, unique=True, help_text="e.g. HIPAA-PRIV-01")
+    title = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=PolicyCategory.choices)
+    review_months = models.PositiveSmallIntegerField(
+        default=12, help_text="How often the policy is reviewed and republished."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class PolicyVersion(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    changes = models.CharField(max_length=300, blank=True, help_text="What changed, in a line.")
+    effective_on = models.DateField()
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} v{self.number}"
+
+
+class Attestation(models.Model):
+    """That a person read and will follow one version of a policy."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="attestations"
+    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    attested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="one_attestation_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} attested {self.version}"

@@ -1,5 +1,6 @@
 """Reads of compliance data."""
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -7,9 +8,19 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mso.accounts.choices import Role
+from mso.accounts.models import User
+
 from . import breach, expiry
 from .choices import CredentialKind, IncidentStatus, MatchStatus, NoticeAudience, SubjectKind
-from .models import Credential, ExclusionMatch, ExclusionScreening, SecurityIncident
+from .models import (
+    Credential,
+    ExclusionMatch,
+    ExclusionScreening,
+    Policy,
+    PolicyVersion,
+    SecurityIncident,
+)
 
 
 def screening_latest() -> ExclusionScreening | None:
@@ -109,3 +120,53 @@ def incident_list() -> list[SecurityIncident]:
         incident.next_due = min((o.due for o in pending), default=None)
         incident.overdue = any(o.overdue for o in pending)
     return incidents
+
+
+# Who must attest to the practice's policies: the people who work in it. MSO admins act
+# across every practice without a membership; integrators are API accounts, not people.
+ATTESTING_ROLES = (Role.PRACTICE_MANAGER, Role.PROVIDER, Role.MSO_STAFF)
+
+
+def attesters(practice) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__practice=practice,
+            memberships__role__in=ATTESTING_ROLES,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _review_due(policy: Policy, version: PolicyVersion) -> date:
+    months = version.effective_on.month - 1 + policy.review_months
+    year = version.effective_on.year + months // 12
+    month = months % 12 + 1
+    day = min(version.effective_on.day, monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def policy_list(user, practice) -> list[Policy]:
+    """Every policy with its `current` version, `review_due` date (and `review_overdue`),
+    how many of `required` people attested the current version, and whether `user` did."""
+    today = timezone.localdate()
+    people = {u.pk for u in attesters(practice)}
+    policies = list(Policy.objects.prefetch_related("versions__attestations"))
+    for policy in policies:
+        versions = sorted(policy.versions.all(), key=lambda v: v.number)
+        policy.current = versions[-1] if versions else None
+        signed = {a.user_id for a in policy.current.attestations.all()} if policy.current else set()
+        policy.required = len(people)
+        policy.attested = len(signed & people)
+        policy.mine = user.pk in signed
+        policy.must_attest = user.pk in people and not policy.mine
+        policy.review_due = _review_due(policy, policy.current) if policy.current else None
+        policy.review_overdue = policy.review_due is not None and policy.review_due < today
+    return policies
+
+
+def attestation_rows(version: PolicyVersion, practice) -> list[tuple[User, object]]:
+    """(person, attestation or None) for everyone who must attest to `version`."""
+    signed = {a.user_id: a for a in version.attestations.all()}
+    return [(person, signed.get(person.pk)) for person in attesters(practice)]

@@ -30,10 +30,13 @@ from .forms import (
     IncidentAssessForm,
     IncidentReportForm,
     MatchDecisionForm,
+    PolicyForm,
+    PolicyVersionForm,
 )
-from .models import Credential, ExclusionScreening, SecurityIncident
+from .models import Credential, ExclusionScreening, Policy, SecurityIncident
 from .portfolio import compliance_overview as compliance_overview_rows
 from .services.incidents import FACTORS, OUTCOMES
+from .services.policies import may_publish
 
 
 @require(Action.COMPLIANCE_VIEW)
@@ -266,3 +269,89 @@ def incident_action(request, pk, action):
             return redirect("incident-detail", pk=pk)
     incident.refresh_from_db()
     return _incident_page(request, incident, {action: form})
+
+
+def _may_publish_any(user) -> bool:
+    practice = connection.tenant
+    return policy.can(user, Action.COMPLIANCE_MANAGE, practice) or policy.can(
+        user, Action.CLINICAL_DECIDE, practice
+    )
+
+
+@require(Action.POLICY_VIEW)
+def policy_list(request):
+    can_publish = _may_publish_any(request.user)
+    form = PolicyForm(request.POST or None) if can_publish else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.policy_create(actor=request.user, data=form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, f"{created} published.")
+                return redirect("policy-detail", pk=created.pk)
+    return render(
+        request,
+        "compliance/policies.html",
+        {"policies": selectors.policy_list(request.user, connection.tenant), "form": form},
+    )
+
+
+def _policy_page(request, item, version_form=None):
+    versions = list(item.versions.select_related("published_by"))
+    current = versions[0]
+    rows = selectors.attestation_rows(current, connection.tenant)
+    mine = next((a for person, a in rows if person.pk == request.user.pk), None)
+    return render(
+        request,
+        "compliance/policy_detail.html",
+        {
+            "policy": item,
+            "current": current,
+            "versions": versions,
+            "rows": rows,
+            "must_attest": any(p.pk == request.user.pk for p, _ in rows) and mine is None,
+            "mine": mine,
+            "version_form": version_form or PolicyVersionForm(initial={"body": current.body}),
+            "can_publish": may_publish(request.user, item.category),
+        },
+    )
+
+
+@require(Action.POLICY_VIEW)
+def policy_detail(request, pk):
+    return _policy_page(request, get_object_or_404(Policy, pk=pk))
+
+
+@require_POST
+@require(Action.POLICY_VIEW)
+def policy_action(request, pk, action):
+    item = get_object_or_404(Policy, pk=pk)
+    if action == "attest":
+        current = item.versions.order_by("-number").first()
+        try:
+            services.policy_attest(actor=request.user, version=current)
+        except FieldErrors as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"You attested to {current}.")
+        return redirect("policy-detail", pk=pk)
+    if action != "publish":
+        raise Http404
+    form = PolicyVersionForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.policy_publish(
+                actor=request.user, policy=item, data=form.cleaned_data
+            )
+        except services.PolicyDecisionError as exc:
+            raise PermissionDenied(str(exc)) from None
+        except FieldErrors as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(request, f"{version} published: everyone attests again.")
+            return redirect("policy-detail", pk=pk)
+    return _policy_page(request, item, version_form=form)

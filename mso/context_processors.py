@@ -42,6 +42,7 @@ PRACTICE_NAV = [
     ("Compliance", "compliance-home", "shield", Action.COMPLIANCE_VIEW),
     ("Credentials", "credential-list", "calendar", Action.COMPLIANCE_VIEW),
     ("Incidents & breaches", "incident-list", "alert-triangle", Action.COMPLIANCE_VIEW),
+    ("Policies", "policy-list", "file", Action.POLICY_VIEW),
     ("Locations", "location-list", "globe", Action.LOCATION_VIEW),
     ("Members", "member-list", "users", Action.MEMBERSHIP_VIEW),
     ("API tokens", "token-list", "key", Action.TOKEN_VIEW),

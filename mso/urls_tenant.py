@@ -29,6 +29,13 @@ urlpatterns = [
     path("compliance/screen/", compliance.compliance_screen, name="compliance-screen"),
     path("compliance/credentials/", compliance.credential_list, name="credential-list"),
     path("compliance/incidents/", compliance.incident_list, name="incident-list"),
+    path("compliance/policies/", compliance.policy_list, name="policy-list"),
+    path("compliance/policies/<int:pk>/", compliance.policy_detail, name="policy-detail"),
+    path(
+        "compliance/policies/<int:pk>/<str:action>/",
+        compliance.policy_action,
+        name="policy-action",
+    ),
     path("compliance/incidents/<int:pk>/", compliance.incident_detail, name="incident-detail"),
     path(
         "compliance/incidents/<int:pk>/<str:action>/",

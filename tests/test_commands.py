@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from compliance.models import ExclusionScreening, SecurityIncident
+from compliance.models import ExclusionScreening, Policy, SecurityIncident
 from compliance.selectors import credential_list
 from mso.accounts.models import Membership, User
 from mso.tenancy.models import Practice
@@ -42,6 +42,8 @@ def test_seed_demo_is_idempotent_and_lists_sign_ins(world):
             "breach",
             "closed",
         ]
+        clinical = Policy.objects.get(category="clinical").versions.get()
+        assert clinical.published_by.email == "provider.lakeside@demo.test"  # CPOM
 
 
 def test_platform_init(world, monkeypatch):

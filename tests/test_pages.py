@@ -41,6 +41,7 @@ PRACTICE_PAGES = [
     "/compliance/",
     "/compliance/credentials/",
     "/compliance/incidents/",
+    "/compliance/policies/",
     "/accounts/security/",
     "/emergency/",
 ]
@@ -91,13 +92,14 @@ _MANAGER_ONLY = {
     "/compliance/",
     "/compliance/credentials/",
     "/compliance/incidents/",
+    "/compliance/policies/",
 }
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
     "mso_staff": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
     "practice_manager": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,
     # Only providers (and the EHR) record encounters: codes are clinical (CPOM).
-    "provider": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},
+    "provider": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/", "/compliance/policies/"},
     "integrator": _BASE | _BILLING_VIEW | _PATIENTS | {"/encounters/new/"},
 }
 ROLES = ["mso_admin", "mso_staff", "practice_manager", "provider", "integrator", "outsider"]

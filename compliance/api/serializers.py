@@ -9,6 +9,8 @@ from compliance.models import (
     Credential,
     ExclusionMatch,
     ExclusionScreening,
+    Policy,
+    PolicyVersion,
     SecurityIncident,
 )
 from compliance.selectors import incident_obligations
@@ -157,3 +159,47 @@ class IncidentAssessSerializer(serializers.Serializer):
     factor_acquired = serializers.CharField()
     factor_mitigation = serializers.CharField()
     outcome = serializers.ChoiceField(choices=[o.value for o in OUTCOMES])
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    published_by_email = serializers.EmailField(
+        source="published_by.email", read_only=True, default=None
+    )
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["number", "effective_on", "changes", "body", "published_by_email"]
+        read_only_fields = fields
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    """A policy with its current version; writing creates the policy and its first version."""
+
+    current = serializers.SerializerMethodField()
+    effective_on = serializers.DateField(write_only=True)
+    body = serializers.CharField(write_only=True)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "code",
+            "title",
+            "category",
+            "review_months",
+            "current",
+            "effective_on",
+            "body",
+        ]
+        validators = []  # the code's uniqueness is the service's message
+        extra_kwargs = {"code": {"validators": []}}
+
+    @extend_schema_field(PolicyVersionSerializer)
+    def get_current(self, policy) -> dict:
+        return PolicyVersionSerializer(policy.versions.order_by("-number").first()).data
+
+
+class PolicyPublishSerializer(serializers.Serializer):
+    effective_on = serializers.DateField()
+    changes = serializers.CharField(max_length=300)
+    body = serializers.CharField()

@@ -1,6 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from compliance import selectors, services
@@ -12,9 +12,11 @@ from compliance.api.serializers import (
     IncidentAssessSerializer,
     IncidentSerializer,
     MatchDecisionSerializer,
+    PolicyPublishSerializer,
+    PolicySerializer,
 )
 from compliance.choices import MatchStatus
-from compliance.models import Credential, ExclusionScreening, SecurityIncident
+from compliance.models import Credential, ExclusionScreening, Policy, SecurityIncident
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.api.updates import patch_through
@@ -148,3 +150,54 @@ class IncidentActionApi(generics.GenericAPIView):
         else:
             raise NotFound(f"No incident action {action!r}: assess, notice or close.")
         return Response(IncidentSerializer(self.get_queryset().get(pk=pk)).data)
+
+
+class PolicyListApi(generics.ListAPIView):
+    """The practice's policies with their current version. POST creates one with its first
+    version (a clinical protocol: a provider only)."""
+
+    serializer_class = PolicySerializer
+    policy_actions = {"GET": Action.POLICY_VIEW, "POST": Action.POLICY_VIEW}
+    queryset = Policy.objects.all()
+    filterset_fields = ["category"]
+
+    @extend_schema(responses={201: PolicySerializer, 400: ErrorSerializer})
+    def post(self, request):
+        serializer = PolicySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            created = services.policy_create(actor=request.user, data=serializer.validated_data)
+        except services.PolicyDecisionError as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(PolicySerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class PolicyDetailApi(generics.RetrieveAPIView):
+    serializer_class = PolicySerializer
+    policy_actions = {"GET": Action.POLICY_VIEW}
+    queryset = Policy.objects.all()
+
+
+class PolicyActionApi(generics.GenericAPIView):
+    """`attest` (the caller read the current version) or `publish` (a new version)."""
+
+    serializer_class = PolicyPublishSerializer
+    policy_actions = {"POST": Action.POLICY_VIEW}
+    queryset = Policy.objects.all()
+
+    @extend_schema(responses={200: PolicySerializer, 400: ErrorSerializer})
+    def post(self, request, pk, action):
+        item = self.get_object()
+        if action == "attest":
+            current = item.versions.order_by("-number").first()
+            services.policy_attest(actor=request.user, version=current)
+        elif action == "publish":
+            body = PolicyPublishSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            try:
+                services.policy_publish(actor=request.user, policy=item, data=body.validated_data)
+            except services.PolicyDecisionError as exc:
+                raise PermissionDenied(str(exc)) from None
+        else:
+            raise NotFound(f"No policy action {action!r}: attest or publish.")
+        return Response(PolicySerializer(item).data)

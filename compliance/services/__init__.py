@@ -14,6 +14,7 @@ from .incidents import (
     incident_close,
     incident_report,
 )
+from .policies import PolicyDecisionError, policy_attest, policy_create, policy_publish
 from .screening import (
     ComplianceError,
     exclusion_match_decide,
@@ -26,6 +27,7 @@ from .screening import (
 __all__ = [
     "CREDENTIAL_FIELDS",
     "ComplianceError",
+    "PolicyDecisionError",
     "breach_notice_record",
     "credential_alerts_send",
     "credential_create",
@@ -38,5 +40,8 @@ __all__ = [
     "incident_assess",
     "incident_close",
     "incident_report",
+    "policy_attest",
+    "policy_create",
+    "policy_publish",
     "screening_subjects",
 ]

@@ -52,6 +52,8 @@ class Action(StrEnum):
     COMPLIANCE_VIEW = "compliance.view"
     COMPLIANCE_MANAGE = "compliance.manage"
     EXCLUSION_LIST_MANAGE = "exclusion_list.manage"
+    # Written policies: read and attested by everyone who works in the practice
+    POLICY_VIEW = "policy.view"
     # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
     CLINICAL_DECIDE = "clinical.decide"
 
@@ -93,6 +95,7 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.COMPLIANCE_VIEW: (_MANAGERS, None),
     Action.COMPLIANCE_MANAGE: (_MANAGERS, None),
     Action.EXCLUSION_LIST_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
+    Action.POLICY_VIEW: (_MANAGERS | {Role.PROVIDER}, None),
     Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
 }
 

@@ -57,6 +57,17 @@ urlpatterns = [
         compliance.IncidentActionApi.as_view(),
         name="api-incident-action",
     ),
+    path("compliance/policies/", compliance.PolicyListApi.as_view(), name="api-policy-list"),
+    path(
+        "compliance/policies/<int:pk>/",
+        compliance.PolicyDetailApi.as_view(),
+        name="api-policy-detail",
+    ),
+    path(
+        "compliance/policies/<int:pk>/<str:action>/",
+        compliance.PolicyActionApi.as_view(),
+        name="api-policy-action",
+    ),
     path(
         "compliance/matches/",
         compliance.ExclusionMatchListApi.as_view(),

@@ -132,6 +132,9 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "incident-list",  # incidents are described without patients' identities
         "incident-detail",
         "incident-action",
+        "policy-list",
+        "policy-detail",
+        "policy-action",
         "practice-bank-account",  # the PC's fee-collection account (masked)
         "rules-and-costs",
         "fee-run-list",
@@ -168,6 +171,9 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "api-incident-list",
         "api-incident-detail",
         "api-incident-action",
+        "api-policy-list",
+        "api-policy-detail",
+        "api-policy-action",
         "api-exclusion-match-list",
         "api-exclusion-match-decide",
         "api-enrollment-list",

@@ -205,6 +205,25 @@ class PracticeAData:
         return incident
 
     @cached_property
+    def policy(self):
+        from compliance.services import policy_create
+
+        created = self._in_a(
+            lambda: policy_create(
+                actor=self.world.staff,
+                data={
+                    "code": "ISOPOL-1",
+                    "title": "Isopolicy privacy",
+                    "category": "privacy",
+                    "effective_on": timezone.localdate(),
+                    "body": "Isolation probe: the minimum necessary standard applies to all.",
+                },
+            )
+        )
+        self.markers |= {"ISOPOL-1", "Isopolicy"}
+        return created
+
+    @cached_property
     def acknowledgement(self):
         content = self.ack_content
         return self._in_a(

@@ -149,6 +149,21 @@ PRACTICE = {
     "api-incident-action": Entry(
         OBJECT, kwargs=lambda a: {"pk": a.incident.pk, "action": "close"}, body=lambda a: {}
     ),
+    "api-policy-list": Entry(
+        DATA,
+        needs=("policy",),
+        body=lambda a: {
+            "code": "PROBE-1",
+            "title": "probe",
+            "category": "privacy",
+            "effective_on": str(timezone.localdate()),
+            "body": "A probe policy text that is long enough.",
+        },
+    ),
+    "api-policy-detail": Entry(OBJECT, kwargs=_pk("policy")),
+    "api-policy-action": Entry(
+        OBJECT, kwargs=lambda a: {"pk": a.policy.pk, "action": "attest"}, body=lambda a: {}
+    ),
     "api-credential-detail": Entry(
         OBJECT, kwargs=_pk("credential"), body=lambda a: {"issuer": "X"}
     ),
@@ -263,6 +278,16 @@ PRACTICE = {
         OBJECT,
         kwargs=lambda a: {"pk": a.incident.pk, "action": "close"},
         methods=("POST",),
+    ),
+    "policy-list": Entry(
+        DATA,
+        needs=("policy",),
+        methods=("GET", "POST"),
+        body=lambda a: {"code": "PROBE-1", "title": "probe", "category": "privacy"},
+    ),
+    "policy-detail": Entry(OBJECT, kwargs=_pk("policy")),
+    "policy-action": Entry(
+        OBJECT, kwargs=lambda a: {"pk": a.policy.pk, "action": "attest"}, methods=("POST",)
     ),
     "credential-list": Entry(
         DATA,
