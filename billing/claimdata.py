@@ -176,7 +176,7 @@ class ScrubContext:
     billing_provider: Party | None = None
     # NPI -> exclusion date of providers whose exclusion (OIG LEIE) a reviewer confirmed.
     excluded_since: dict[str, date] = field(default_factory=dict)
-    # Provider NPI -> (issued, expires) of each state license on file; None ends are open.
-    license_periods: dict[str, tuple[tuple[date | None, date | None], ...]] = field(
-        default_factory=dict
-    )
+    # Provider NPI -> (state, expires) of each state license on file (None: no expiry).
+    license_periods: dict[str, tuple[tuple[str, date | None], ...]] = field(default_factory=dict)
+    # The state where the service was given (the claim's location); blank: not known.
+    service_state: str = ""

@@ -23,7 +23,7 @@ class MatchStatus(models.TextChoices):
 class ScreeningTrigger(models.TextChoices):
     MANUAL = "manual", "Run by a user"
     MONTHLY = "monthly", "Monthly screening"
-    HIRE = "hire", "A provider was added"
+    HIRE = "hire", "A provider was added or changed"
 
 
 DECISIONS = (MatchStatus.CLEARED, MatchStatus.CONFIRMED)

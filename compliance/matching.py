@@ -45,10 +45,16 @@ class Subject:
     last_name: str
     npi: str = ""
     birth_date: date | None = None
+    # Other readings of a one-field name's surname ("de la Cruz" or "Cruz").
+    other_last_names: tuple[str, ...] = ()
 
     @property
-    def key(self) -> str:
-        return name_key(self.last_name, self.first_name)
+    def keys(self) -> tuple[str, ...]:
+        """The name keys this person may be listed under (none without a name)."""
+        found = (
+            name_key(last, self.first_name) for last in (self.last_name, *self.other_last_names)
+        )
+        return tuple(dict.fromkeys(key for key in found if key))
 
 
 @dataclass(frozen=True)
@@ -58,25 +64,29 @@ class Hit:
     strength: str
 
 
-def split_name(full_name: str) -> tuple[str, str]:
-    """(first, last) of "Dr. Maria de la Cruz, MD": titles and degree suffixes dropped, the
-    last word is the last name."""
+def split_name(full_name: str) -> tuple[str, tuple[str, ...]]:
+    """The first name and the possible surnames of a name held in one field, shortest first:
+    "Dr. Maria de la Cruz, MD" is ("Maria", ("Cruz", "la Cruz", "de la Cruz")). Titles and
+    degree suffixes are dropped."""
     words = [w for w in re.split(r"[\s,]+", full_name) if w]
     cleaned = [w for w in words if re.sub(r"[^A-Z]", "", w.upper()) not in _TITLES | _SUFFIXES]
     if not cleaned:
-        return "", ""
-    return cleaned[0], cleaned[-1] if len(cleaned) > 1 else ""
+        return "", ()
+    rest = cleaned[1:]
+    return cleaned[0], tuple(" ".join(rest[i:]) for i in range(len(rest) - 1, -1, -1))
 
 
 def entry_key(entry: Listed) -> str:
-    """The same exclusion in next month's file: decisions on it carry over."""
-    return f"{entry.npi}|{entry.name_key}|{entry.exclusion_date.isoformat()}|{entry.exclusion_type}"
+    """The same exclusion in next month's file: decisions on it carry over. The NPI is left
+    out, because the OIG adds NPIs to existing entries."""
+    who = entry.name_key or getattr(entry, "business_name", "").upper()
+    return f"{who}|{entry.exclusion_date.isoformat()}|{entry.exclusion_type}"
 
 
 def _strength(subject: Subject, entry: Listed) -> str | None:
     if subject.npi and entry.npi == subject.npi:
         return MatchStrength.NPI
-    if not subject.key or entry.name_key != subject.key:
+    if not entry.name_key or entry.name_key not in subject.keys:
         return None
     if subject.birth_date and entry.birth_date:
         return MatchStrength.NAME_DOB if subject.birth_date == entry.birth_date else None
@@ -96,7 +106,9 @@ def find_hits(subjects: Iterable[Subject], entries: Iterable[Listed], today: dat
             by_name[entry.name_key].append(entry)
     hits = []
     for subject in subjects:
-        candidates = [*by_npi.get(subject.npi, ()), *by_name.get(subject.key, ())]
+        candidates = [*by_npi.get(subject.npi, ())]
+        for key in subject.keys:
+            candidates += by_name.get(key, ())
         seen: set[int] = set()
         for entry in candidates:
             if id(entry) in seen:

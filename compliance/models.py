@@ -164,6 +164,8 @@ class SecurityIncident(models.Model):
         max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
     )
     phi_involved = models.BooleanField(default=False)
+    # The assessment's outcome; the status moves on (closed), this stays.
+    is_breach = models.BooleanField(default=False)
     individuals_affected = models.PositiveIntegerField(default=0)
     largest_state_count = models.PositiveIntegerField(
         null=True, blank=True, help_text="Most residents of any one state among those affected."

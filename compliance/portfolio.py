@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from . import selectors
@@ -24,7 +25,8 @@ def compliance_snapshot(practice, today: date) -> dict:
     return {
         "practice": practice,
         "screened_on": latest.ran_at if latest else None,
-        "screened_this_month": bool(latest) and latest.ran_at.date() >= today.replace(day=1),
+        "screened_this_month": bool(latest)
+        and timezone.localdate(latest.ran_at) >= today.replace(day=1),
         "open_matches": statuses.count(MatchStatus.OPEN),
         "confirmed": statuses.count(MatchStatus.CONFIRMED),
         "expired": sum(c.status == EXPIRED for c in credentials),

@@ -58,15 +58,15 @@ def credential_list() -> list[Credential]:
     return sorted(credentials, key=lambda c: (order[c.status], c.expires_on or today))
 
 
-def license_periods() -> dict[str, tuple[tuple[date | None, date | None], ...]]:
-    """Provider NPI -> the periods their state licenses were in force (the claim scrubber
-    checks each service date against them)."""
-    periods: dict[str, list[tuple[date | None, date | None]]] = defaultdict(list)
-    for npi, issued, expires in Credential.objects.filter(
+def license_periods() -> dict[str, tuple[tuple[str, date | None], ...]]:
+    """Provider NPI -> (state, expiry) of each state license on file (the claim scrubber
+    checks each service against the licenses of the service's state)."""
+    licenses: dict[str, list[tuple[str, date | None]]] = defaultdict(list)
+    for npi, state, expires in Credential.objects.filter(
         kind=CredentialKind.STATE_LICENSE
-    ).values_list("provider__npi", "issued_on", "expires_on"):
-        periods[npi].append((issued, expires))
-    return {npi: tuple(spans) for npi, spans in periods.items()}
+    ).values_list("provider__npi", "state", "expires_on"):
+        licenses[npi].append((state, expires))
+    return {npi: tuple(items) for npi, items in licenses.items()}
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,7 @@ class Obligation:
 
 def incident_deadlines(incident: SecurityIncident) -> list[breach.Deadline]:
     """The notices a breach needs; none for an incident that is not (or not yet) a breach."""
-    if incident.status not in (IncidentStatus.BREACH, IncidentStatus.CLOSED):
-        return []
-    if not incident.phi_involved:
+    if not incident.is_breach or incident.status == IncidentStatus.OPEN:
         return []
     return breach.deadlines(
         incident.discovered_on, incident.individuals_affected, incident.largest_state_count

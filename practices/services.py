@@ -9,12 +9,14 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from compliance.services import exclusion_screen_at_hire
+from mso.audit.registry import patient_path
 from mso.audit.services import audit_record
 from mso.crypto.keys import key_ring
 from mso.crypto.sensitive import reveal
 from mso.errors import FieldErrors
 from mso.geo import US_STATES
 from mso.identifiers import normalize_digits, npi_is_valid, ssn_is_valid
+from mso.locking import lock_fresh
 
 from .choices import PLACE_OF_SERVICE, SELF
 from .models import Coverage, Location, Patient, PayerEnrollment, Provider
@@ -135,15 +137,25 @@ def _save_changes(instance, merged: dict) -> dict[str, list]:
     return changes
 
 
-def _correct(*, actor, instance, fields: tuple[str, ...], data: dict, errors) -> None:
+def _audited(instance, changes: dict) -> dict:
+    """What the audit trail keeps of a change: old and new values, except for patient data,
+    where it names the changed fields only (the shared audit log holds no demographics)."""
+    if patient_path(type(instance)) is None:
+        return changes
+    return dict.fromkeys(changes, "changed")
+
+
+def _correct(*, actor, instance, fields: tuple[str, ...], data: dict, errors) -> dict:
     """A partial update checked by `errors(merged values)`, saved, and audited as
-    `<model>.update` with each changed field's old and new value."""
+    `<model>.update` (see `_audited`); returns the changes as [old, new] per field."""
+    lock_fresh(instance)
     merged = _merged(instance, fields, data)
     if problems := errors(merged):
         raise PracticeDataError(problems)
     changes = _save_changes(instance, merged)
     action = f"{instance._meta.model_name}.update"
-    audit_record(actor=actor, action=action, obj=instance, changes=changes)
+    audit_record(actor=actor, action=action, obj=instance, changes=_audited(instance, changes))
+    return changes
 
 
 @transaction.atomic
@@ -197,13 +209,15 @@ def provider_create(*, actor, data: dict) -> Provider:
 @transaction.atomic
 def provider_update(*, actor, provider: Provider, data: dict) -> Provider:
     """Correct a provider's name, credential, taxonomy or NPI, or (de)activate the provider."""
-    _correct(
+    changes = _correct(
         actor=actor,
         instance=provider,
         fields=PROVIDER_FIELDS,
         data=data,
         errors=lambda merged: provider_errors(merged, instance=provider),
     )
+    if changes.keys() & {"first_name", "last_name", "npi", "is_active"}:
+        exclusion_screen_at_hire(actor=actor)  # screen the person as they now are
     return provider
 
 
@@ -272,14 +286,14 @@ def patient_create(*, actor, data: dict) -> Patient:
 @transaction.atomic
 def patient_update(*, actor, patient: Patient, data: dict) -> Patient:
     """Correct a patient's demographics. An SSN in `data` replaces the one on file (a blank one
-    keeps it); `remove_ssn` deletes it. The audit trail keeps old and new demographics, and
-    says only that the SSN changed."""
+    keeps it); `remove_ssn` deletes it. The audit trail names the changed fields only."""
+    lock_fresh(patient)
     merged = _merged(patient, PATIENT_FIELDS, data)
     merged["external_id"] = merged["external_id"] or None
     new_ssn = normalize_digits(reveal(data.get("ssn")))
     if errors := patient_errors({**merged, "ssn": new_ssn}, instance=patient):
         raise PracticeDataError(errors)
-    changes = _save_changes(patient, merged)
+    changes = _audited(patient, _save_changes(patient, merged))
     if new_ssn or (data.get("remove_ssn") and patient.ssn):
         stored = _with_ssn({"ssn": new_ssn})
         patient.ssn, patient.ssn_hash = stored["ssn"], stored["ssn_hash"]

@@ -239,8 +239,7 @@ def provider_edit(request, pk):
 @require(Action.PATIENT_MANAGE)
 def patient_edit(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
-    if request.method == "GET":
-        audit_read(actor=request.user, obj=patient)
+    audit_read(actor=request.user, obj=patient)  # a refused POST shows the record again
     return _edit_page(
         request,
         instance=patient,
@@ -257,8 +256,7 @@ def coverage_edit(request, pk, coverage_pk):
     coverage = get_object_or_404(
         Coverage.objects.select_related("payer", "patient"), pk=coverage_pk, patient_id=pk
     )
-    if request.method == "GET":
-        audit_read(actor=request.user, obj=coverage)
+    audit_read(actor=request.user, obj=coverage)
     return _edit_page(
         request,
         instance=coverage,

@@ -376,24 +376,37 @@ def rendering_not_excluded(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[st
         )
 
 
-@_edit("NPI004", "Rendering provider licensed on the date of service", ERROR)
+@_edit("NPI004", "Rendering provider licensed where and when the service was given", ERROR)
 def rendering_licensed(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[str, str]]:
     """Only where the practice recorded the provider's state licenses (Compliance,
-    Credentials): a provider with none on file is not judged here."""
+    Credentials): a provider with none on file is not judged here. A license counts in its
+    own state (the service location's) until it expires; issue dates are not compared,
+    because a renewal may carry the new document's date."""
     for index, line in enumerate(claim.lines):
         provider = line.rendering_provider or claim.rendering_provider
-        periods = ctx.license_periods.get(provider.npi) if provider is not None else None
-        if not periods:
+        licenses = ctx.license_periods.get(provider.npi) if provider is not None else None
+        if not licenses:
             continue
+        here = [
+            expires
+            for state, expires in licenses
+            if not ctx.service_state or state == ctx.service_state
+        ]
         day = line.service_date
-        if not any((a is None or a <= day) and (b is None or day <= b) for a, b in periods):
-            yield _at(
-                f"lines[{index}].service_date",
-                f"Line {index + 1}: the rendering provider (NPI {provider.npi}) held no state "
-                f"license in force on {day:%m/%d/%Y} according to the practice's credentials. "
-                "Record the renewal on the Credentials page if it was renewed; otherwise the "
-                "service cannot be billed under this provider.",
+        if not here:
+            problem = f"holds no {ctx.service_state} license on file"
+        elif all(expires is not None and expires < day for expires in here):
+            problem = (
+                f"held no license in force on {day:%m/%d/%Y} (latest expired {max(here):%m/%d/%Y})"
             )
+        else:
+            continue
+        yield _at(
+            f"lines[{index}].service_date",
+            f"Line {index + 1}: the rendering provider (NPI {provider.npi}) {problem}, "
+            "according to the practice's credentials. Record the license or its renewal on "
+            "the Credentials page; otherwise the service cannot be billed under this provider.",
+        )
 
 
 @_edit("NPI002", "Billing provider set up with a valid NPI", ERROR)

@@ -150,6 +150,7 @@ def claim_scrub(*, actor, claim: Claim) -> Claim:
         billing_provider=billing_provider(claim.encounter.location),
         excluded_since=excluded_providers(),
         license_periods=license_periods(),
+        service_state=getattr(claim.encounter.location, "state", "") or "",
     )
     findings = scrubber.scrub(claim_data(claim), context)
     claim.findings.all().delete()

@@ -3,6 +3,7 @@ notices sent to the people who run the practice."""
 
 import logging
 import re
+from collections import defaultdict
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -15,6 +16,7 @@ from mso.accounts.choices import Role
 from mso.accounts.models import User
 from mso.audit.services import audit_record
 from mso.geo import US_STATES
+from mso.locking import lock_fresh
 from mso.tenancy.models import Practice
 
 from .screening import ComplianceError
@@ -31,8 +33,8 @@ CREDENTIAL_FIELDS = (
     "expires_on",
 )
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{1,59}$")
-# A DEA number: two letters and seven digits whose last is a check digit.
-_DEA = re.compile(r"^[A-Z]{2}\d{7}$")
+# A DEA number: a registrant-type letter, a letter (or 9), seven digits, the last a check digit.
+_DEA = re.compile(r"^[A-Z][A-Z9]\d{7}$")
 _NEEDS_STATE = {CredentialKind.STATE_LICENSE, CredentialKind.STATE_CSR}
 _EXPIRES = {CredentialKind.STATE_LICENSE, CredentialKind.DEA, CredentialKind.MALPRACTICE}
 
@@ -108,6 +110,7 @@ def credential_create(*, actor, data: dict) -> Credential:
 def credential_update(*, actor, credential: Credential, data: dict) -> Credential:
     """Correct or renew (a new expiry date restarts the notices). A renewal is verified again:
     the earlier verification was of the old document."""
+    lock_fresh(credential)
     merged = {k: data[k] if k in data else getattr(credential, k) for k in CREDENTIAL_FIELDS}
     merged["state"] = merged["state"] or ""
     merged["issuer"] = merged["issuer"] or ""
@@ -182,14 +185,16 @@ def credential_alerts_send(*, today=None) -> int:
     notice is recorded first, so a rerun (a retried task) sends nothing twice."""
     today = today or timezone.localdate()
     practice = Practice.objects.get(schema_name=connection.schema_name)
+    sent: dict[tuple[int, object], set[int]] = defaultdict(set)
+    for credential_id, expires_on, days_before in CredentialAlert.objects.values_list(
+        "credential_id", "expires_on", "days_before"
+    ):
+        sent[(credential_id, expires_on)].add(days_before)
     due: list[tuple[Credential, int]] = []
     for credential in Credential.objects.select_related("provider").exclude(expires_on=None):
-        sent = set(
-            credential.alerts.filter(expires_on=credential.expires_on).values_list(
-                "days_before", flat=True
-            )
+        days = expiry.alert_due(
+            credential.expires_on, today, sent[(credential.pk, credential.expires_on)]
         )
-        days = expiry.alert_due(credential.expires_on, today, sent)
         if days is not None:
             due.append((credential, days))
     recipients = _recipients(practice)

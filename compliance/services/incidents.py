@@ -83,6 +83,7 @@ def incident_assess(*, actor, incident: SecurityIncident, data: dict) -> Securit
     incident.individuals_affected = individuals
     incident.largest_state_count = largest
     incident.status = outcome
+    incident.is_breach = outcome == IncidentStatus.BREACH
     incident.assessed_by = actor
     incident.assessed_at = timezone.now()
     incident.save()
@@ -144,6 +145,16 @@ def incident_close(*, actor, incident: SecurityIncident) -> SecurityIncident:
     if missing:
         names = ", ".join(NoticeAudience(d.audience).label for d in missing)
         raise ComplianceError(f"Notices still due: {names}.")
+    told = sum(
+        incident.notices.filter(audience=NoticeAudience.INDIVIDUALS).values_list(
+            "recipients", flat=True
+        )
+    )
+    if incident.is_breach and told < incident.individuals_affected:
+        raise ComplianceError(
+            f"Notices to individuals cover {told} of {incident.individuals_affected} people: "
+            "record the rest (or the substitute notice, with the number it covers)."
+        )
     incident.status = IncidentStatus.CLOSED
     incident.closed_at = timezone.now()
     incident.save(update_fields=["status", "closed_at"])

@@ -13,7 +13,7 @@ from compliance.models import ExclusionMatch, ExclusionScreening
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
 from mso.reference.models import ExclusionEntry, ExclusionList
-from mso.reference.services import exclusion_list_current
+from mso.reference.services import exclusion_list_current, exclusion_list_lock
 from mso.tenancy.models import Owner
 from practices.models import Provider
 
@@ -23,7 +23,8 @@ class ComplianceError(FieldErrors):
 
 
 def screening_subjects() -> list[Subject]:
-    """Everyone the practice screens: its active providers and the PC's physician owners."""
+    """Everyone the practice screens: its providers (the inactive too: their services may
+    still be billed) and the PC's physician owners."""
     subjects = [
         Subject(
             kind=SubjectKind.PROVIDER,
@@ -33,18 +34,19 @@ def screening_subjects() -> list[Subject]:
             last_name=p.last_name,
             npi=p.npi,
         )
-        for p in Provider.objects.filter(is_active=True)
+        for p in Provider.objects.all()
     ]
     for owner in Owner.objects.filter(practice__schema_name=connection.schema_name):
-        first, last = split_name(owner.full_name)
+        first, surnames = split_name(owner.full_name)
         subjects.append(
             Subject(
                 kind=SubjectKind.OWNER,
                 id=owner.pk,
                 name=owner.full_name,
                 first_name=first,
-                last_name=last,
+                last_name=surnames[0] if surnames else "",
                 npi=owner.npi,
+                other_last_names=surnames[1:],
             )
         )
     return subjects
@@ -53,7 +55,7 @@ def screening_subjects() -> list[Subject]:
 def _candidates(exclusion_list: ExclusionList, subjects: list[Subject]) -> list[ExclusionEntry]:
     """Only the entries that could match (one query), not the whole list."""
     npis = {s.npi for s in subjects if s.npi}
-    keys = {s.key for s in subjects if s.key}
+    keys = {key for s in subjects for key in s.keys}
     return list(
         ExclusionEntry.objects.filter(exclusion_list=exclusion_list).filter(
             Q(npi__in=npis) | Q(name_key__in=keys)
@@ -98,6 +100,7 @@ def _match(screening: ExclusionScreening, hit: Hit, earlier: ExclusionMatch | No
 
 
 def _screen(*, actor, trigger: str, period: date | None) -> ExclusionScreening:
+    exclusion_list_lock(shared=True)  # no import replaces the entries while we read them
     exclusion_list = exclusion_list_current()
     if exclusion_list is None:
         raise ComplianceError(
@@ -142,8 +145,8 @@ def exclusion_screen(*, actor) -> ExclusionScreening:
 
 
 def exclusion_screen_at_hire(*, actor) -> ExclusionScreening | None:
-    """Screen when a provider joins (OIG: screen before hire). Without an imported list there
-    is nothing to screen against yet; the monthly screening will catch up."""
+    """Screen when a provider joins or changes (OIG: screen before hire). Without an imported
+    list there is nothing to screen against yet; the monthly screening will catch up."""
     if exclusion_list_current() is None:
         return None
     return _screen(actor=actor, trigger=ScreeningTrigger.HIRE, period=None)

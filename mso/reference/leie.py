@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,10 +78,17 @@ class LeieFileError(ValueError):
         super().__init__(f"The exclusion list was not imported. {shown}")
 
 
+def _letters(text: str) -> str:
+    """Upper-case A-Z only, accents folded: "Núñez" is NUNEZ."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _LETTERS.sub("", folded.upper())
+
+
 def name_key(last: str, first: str) -> str:
-    """Names compared letters only, upper case: "O'Brien-Smith, Mary Ann" is OBRIENSMITH|MARYANN.
-    Empty when either part has no letters (a business, or a name we cannot compare)."""
-    last_key, first_key = _LETTERS.sub("", last.upper()), _LETTERS.sub("", first.upper())
+    """Names compared letters only, upper case, accents folded: "O'Brien-Smith, Mary Ann" is
+    OBRIENSMITH|MARYANN and "Núñez, José" NUNEZ|JOSE. Empty when either part has no letters
+    (a business, or a name we cannot compare)."""
+    last_key, first_key = _letters(last), _letters(first)
     return f"{last_key}|{first_key}" if last_key and first_key else ""
 
 

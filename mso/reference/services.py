@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
@@ -34,19 +34,36 @@ def _entries(content: bytes, file_name: str) -> list[leie.LeieEntry]:
         ) from None
 
 
+# PostgreSQL advisory lock on the list: an import holds it alone, screenings share it, so a
+# screening never reads a list whose entries an import is replacing.
+_LIST_LOCK = 83_541_001
+
+
+def exclusion_list_lock(*, shared: bool) -> None:
+    """Hold the list lock until the current transaction ends."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [_LIST_LOCK])
+
+
 @transaction.atomic
 def exclusion_list_import(*, actor, file_name: str, content: bytes) -> tuple[ExclusionList, bool]:
-    """Make `content` (the LEIE CSV) the current exclusion list, whole or not at all. The same
-    file again changes nothing and returns (the earlier import, False)."""
+    """Make `content` (the LEIE CSV) the current exclusion list, whole or not at all. The
+    current file again changes nothing and returns (that import, False); an earlier file is
+    made current again."""
     digest = hashlib.sha256(content).hexdigest()
-    earlier = ExclusionList.objects.filter(sha256=digest).first()
-    if earlier is not None:
-        return earlier, False
     entries = _entries(content, file_name)
+    exclusion_list_lock(shared=False)
+    earlier = ExclusionList.objects.filter(sha256=digest).first()
+    if earlier is not None and earlier.is_current:
+        return earlier, False
     # One current list: the older ones keep their row (screenings name it), not their entries.
     ExclusionEntry.objects.all().delete()
     ExclusionList.objects.update(is_current=False)
-    imported = ExclusionList.objects.create(
+    if earlier is not None:
+        earlier.is_current = True
+        earlier.save(update_fields=["is_current"])
+    imported = earlier or ExclusionList.objects.create(
         file_name=file_name[:200],
         sha256=digest,
         entry_count=len(entries),
@@ -85,7 +102,12 @@ def exclusion_list_import(*, actor, file_name: str, content: bytes) -> tuple[Exc
         actor=actor,
         action="exclusion_list.import",
         obj=imported,
-        changes={"file_name": imported.file_name, "entries": len(entries), "sha256": digest},
+        changes={
+            "file_name": imported.file_name,
+            "entries": len(entries),
+            "sha256": digest,
+            "restored": earlier is not None,
+        },
     )
     return imported, True
 

@@ -303,7 +303,7 @@ CASES = [
         "lines[1].service_date",
         lambda c: with_line(c, 1, service_date=DOS + timedelta(days=1)),
         ctx=lambda x: replace(
-            x, license_periods={clean_claim().rendering_provider.npi: ((None, DOS),)}
+            x, license_periods={clean_claim().rendering_provider.npi: (("NY", DOS),)}
         ),
     ),
     case(
@@ -529,6 +529,20 @@ def test_every_edit_has_a_case():
 # ---------------------------------------------------------------------------------------------
 # Finer points of individual edits
 # ---------------------------------------------------------------------------------------------
+
+
+def test_license_counts_in_its_own_state_until_it_expires():
+    claim = clean_claim()
+    npi = claim.rendering_provider.npi
+    ny_until_dos = {npi: (("NY", DOS), ("NJ", None))}
+    assert run(claim, context(license_periods=ny_until_dos, service_state="NY")) == []
+    assert run(claim, context(license_periods=ny_until_dos, service_state="NJ")) == []
+    findings = run(claim, context(license_periods={npi: (("NJ", None),)}, service_state="NY"))
+    assert {f.code for f in findings} == {"NPI004"}
+    assert "holds no NY license on file" in findings[0].message
+    lapsed = {npi: (("NY", DOS - timedelta(days=1)),)}
+    findings = run(claim, context(license_periods=lapsed, service_state="NY"))
+    assert "held no license in force" in findings[0].message
 
 
 def test_exclusion_holds_only_services_from_the_exclusion_date():

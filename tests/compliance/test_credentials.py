@@ -89,7 +89,14 @@ def test_alert_due(days_left, sent, due):
 
 
 @pytest.mark.parametrize(
-    ("number", "valid"), [("AB1234563", True), ("AB1234564", False), ("A1234563", False)]
+    ("number", "valid"),
+    [
+        ("AB1234563", True),
+        ("A91234563", True),  # a second character of 9 is a valid registrant form
+        ("AB1234564", False),
+        ("A1234563", False),
+        ("9B1234563", False),
+    ],
 )
 def test_dea_check_digit(number, valid):
     assert dea_is_valid(number) is valid

@@ -189,6 +189,8 @@ def test_not_a_breach_closes_without_notices(world, in_a):
             data={"audience": "hhs", "sent_on": timezone.localdate(), "method": "portal"},
         )
     incident_close(actor=world.staff, incident=incident)
+    # Closed, it still owes nothing: it was not a breach.
+    assert incident_obligations(SecurityIncident.objects.get(), timezone.localdate()) == []
 
 
 def test_an_overdue_notice_is_flagged(world, in_a):
@@ -253,7 +255,23 @@ def test_incident_through_the_pages(world, client_for, in_a):
     assert "Notices due" in detail and "Record a notice" in detail
     client.post(
         f"/compliance/incidents/{incident.pk}/notice/",
-        {"audience": "individuals", "sent_on": today.isoformat(), "method": "Mail"},
+        {
+            "audience": "individuals",
+            "sent_on": today.isoformat(),
+            "method": "Mail",
+            "recipients": 7,
+        },
+    )
+    client.post(f"/compliance/incidents/{incident.pk}/close/")
+    assert SecurityIncident.objects.get().status == "breach"  # 7 of 12 told
+    client.post(
+        f"/compliance/incidents/{incident.pk}/notice/",
+        {
+            "audience": "individuals",
+            "sent_on": today.isoformat(),
+            "method": "Mail",
+            "recipients": 5,
+        },
     )
     client.post(
         f"/compliance/incidents/{incident.pk}/notice/",

@@ -60,16 +60,26 @@ def test_an_entry_matching_by_npi_and_name_is_one_hit():
 @pytest.mark.parametrize(
     ("full_name", "expected"),
     [
-        ("Dr. Maria de la Cruz, MD", ("Maria", "Cruz")),
-        ("John A. Smith Jr.", ("John", "Smith")),
-        ("Prince", ("Prince", "")),
-        ("Dr.", ("", "")),
+        ("Dr. Maria de la Cruz, MD", ("Maria", ("Cruz", "la Cruz", "de la Cruz"))),
+        ("John A. Smith Jr.", ("John", ("Smith", "A. Smith"))),
+        ("Prince", ("Prince", ())),
+        ("Dr.", ("", ())),
     ],
 )
 def test_split_name(full_name, expected):
     assert split_name(full_name) == expected
 
 
+def test_a_compound_surname_and_accents_still_match():
+    first, surnames = split_name("Dr. María de la Cruz, MD")
+    owner = _subject(first_name=first, last_name=surnames[0], other_last_names=surnames[1:])
+    listed = Entry(last="DE LA CRUZ", first="MARIA")
+    assert [hit.strength for hit in find_hits([owner], [listed], TODAY)] == ["name"]
+    accented = _subject(first_name="José", last_name="Núñez")
+    assert len(find_hits([accented], [Entry(last="NUNEZ", first="JOSE")], TODAY)) == 1
+
+
 def test_entry_key_is_stable_across_lists():
     assert entry_key(Entry(npi="1")) == entry_key(Entry(npi="1"))
+    assert entry_key(Entry()) == entry_key(Entry(npi="1234567893"))  # the OIG added an NPI
     assert entry_key(Entry(npi="1")) != entry_key(Entry(npi="1", exclusion_type="1128b4"))

@@ -13,6 +13,7 @@ from billing.choices import ClaimStatus
 from billing.services import claims, encounters
 from compliance.choices import MatchStatus
 from compliance.models import ExclusionMatch, ExclusionScreening
+from compliance.selectors import excluded_providers
 from compliance.services import (
     ComplianceError,
     exclusion_match_decide,
@@ -23,7 +24,7 @@ from compliance.tasks import exclusion_screen_all
 from mso.audit.models import AuditEvent
 from mso.reference.models import ExclusionEntry, ExclusionList
 from mso.reference.services import ExclusionListError, exclusion_list_import
-from practices.services import provider_create
+from practices.services import provider_create, provider_update
 from tests.conftest import user_for_role
 
 from .leie_files import leie_csv, person
@@ -64,18 +65,21 @@ def in_a(world):
 
 def test_import_replaces_the_list_once_per_file(world):
     first = _list(world, person("One", "A"), person("Two", "B"))
-    again, created = exclusion_list_import(
-        actor=world.admin,
-        file_name="copy.csv",
-        content=leie_csv(person("One", "A"), person("Two", "B")),
-    )
+    same = leie_csv(person("One", "A"), person("Two", "B"))
+    again, created = exclusion_list_import(actor=world.admin, file_name="copy.csv", content=same)
     assert (again, created) == (first, False)
     second = _list(world, person("Three", "C"))
     assert ExclusionEntry.objects.count() == 1
     assert list(ExclusionList.objects.filter(is_current=True)) == [second]
     assert ExclusionList.objects.get(pk=first.pk).entry_count == 2  # the record stays
+    # The earlier file again makes it current again, entries and all.
+    restored, created = exclusion_list_import(actor=world.admin, file_name="old.csv", content=same)
+    assert (restored, created) == (first, True)
+    assert list(ExclusionList.objects.filter(is_current=True)) == [first]
+    assert ExclusionEntry.objects.filter(exclusion_list=first).count() == 2
     event = AuditEvent.objects.filter(action="exclusion_list.import").latest("id")
-    assert event.changes["entries"] == 1 and event.actor_id == world.admin.pk
+    assert event.changes["entries"] == 2 and event.changes["restored"] is True
+    assert event.actor_id == world.admin.pk
 
 
 def test_a_bad_file_changes_nothing(world):
@@ -180,6 +184,20 @@ def test_a_new_provider_is_screened_at_once(world, listed, in_a):
     screening = ExclusionScreening.objects.get()
     assert screening.trigger == "hire" and screening.run_by_id == world.manager_a.pk
     assert {m.subject_name for m in screening.matches.all()} >= {"Kim Stranger"}
+
+
+def test_a_deactivated_provider_stays_held_and_changes_are_screened(world, listed, in_a):
+    screening = exclusion_screen(actor=world.staff)
+    exclusion_match_decide(
+        actor=world.staff,
+        match=screening.matches.get(subject_kind="provider"),
+        decision="confirmed",
+        note="Confirmed on the OIG search page.",
+    )
+    provider_update(actor=world.manager_a, provider=listed.provider, data={"is_active": False})
+    latest = ExclusionScreening.objects.first()
+    assert latest.trigger == "hire" and latest.pk != screening.pk  # screened on the change
+    assert excluded_providers() == {listed.provider.npi: date(2021, 6, 10)}
 
 
 def test_monthly_screening_runs_once_per_month(world, listed, in_a):
