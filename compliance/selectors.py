@@ -8,8 +8,10 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mso.accounts import policy as access
 from mso.accounts.choices import Role
 from mso.accounts.models import User
+from mso.accounts.policy import Action
 
 from . import breach, expiry
 from .choices import CredentialKind, IncidentStatus, MatchStatus, NoticeAudience, SubjectKind
@@ -168,3 +170,26 @@ def attestation_rows(version: PolicyVersion, practice) -> list[tuple[User, objec
     """(person, attestation or None) for everyone who must attest to `version`."""
     signed = {a.user_id: a for a in version.attestations.all()}
     return [(person, signed.get(person.pk)) for person in attesters(practice)]
+
+
+def todo_for(user, practice) -> list[tuple[str, str]]:
+    """What this person should do about compliance here, as (text, URL name) lines: policies
+    to attest, and for those who run compliance, matches to review, notices overdue and
+    credentials expired."""
+    todo = []
+    if access.can(user, Action.POLICY_VIEW, practice):
+        pending = sum(p.must_attest for p in policy_list(user, practice))
+        if pending:
+            todo.append((f"{pending} policy version(s) to read and attest", "policy-list"))
+    if not access.can(user, Action.COMPLIANCE_MANAGE, practice):
+        return todo
+    matches = match_list(MatchStatus.OPEN).count()
+    if matches:
+        todo.append((f"{matches} exclusion match(es) to review", "compliance-home"))
+    overdue = sum(o.overdue and o.given_on is None for i in incident_list() for o in i.obligations)
+    if overdue:
+        todo.append((f"{overdue} breach notice(s) overdue", "incident-list"))
+    expired = sum(c.status == expiry.EXPIRED for c in credential_list())
+    if expired:
+        todo.append((f"{expired} credential(s) expired", "credential-list"))
+    return todo

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from compliance.selectors import todo_for as compliance_todo
 from mso.accounts import policy
 from mso.accounts import services as account_services
 from mso.accounts.api.views import invitation_link
@@ -56,6 +57,7 @@ def practice_home(request):
             "tin_masked": tin_masked(practice.tin),
             "summary": practice_summary(),
             "can_see_members": policy.can(request.user, Action.MEMBERSHIP_VIEW, practice),
+            "compliance_todo": compliance_todo(request.user, practice),
         },
     )
 

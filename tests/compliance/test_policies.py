@@ -208,3 +208,16 @@ def test_policy_api_create_and_publish(world, client_for, in_a):
         client_for(world.manager_b, world.b).get(f"/api/v1/compliance/policies/{pk}/").status_code
         == 404
     )
+
+
+def test_practice_home_lists_each_persons_compliance_to_do(world, client_for, in_a):
+    created = _policy(world.staff)
+    provider_home = client_for(world.provider_a, world.a).get("/").content.decode()
+    assert "1 policy version(s) to read and attest" in provider_home
+    assert "exclusion match" not in provider_home  # not a compliance manager's list
+    policy_attest(actor=world.provider_a, version=created.versions.get())
+    assert "Compliance to do" not in client_for(world.provider_a, world.a).get("/").content.decode()
+    manager_home = client_for(world.manager_a, world.a).get("/").content.decode()
+    assert "policy version(s) to read and attest" in manager_home
+    integrator_home = client_for(world.integrator_a, world.a).get("/").content.decode()
+    assert "Compliance to do" not in integrator_home
