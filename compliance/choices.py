@@ -4,6 +4,7 @@ from django.db import models
 class SubjectKind(models.TextChoices):
     PROVIDER = "provider", "Provider"
     OWNER = "owner", "Owner (physician shareholder)"
+    EMPLOYEE = "employee", "Employee"
 
 
 class MatchStrength(models.TextChoices):

@@ -39,6 +39,7 @@ PRACTICE_NAV = [
     ("Patients", "patient-list", "user", Action.PATIENT_VIEW),
     ("Providers", "provider-list", "briefcase", Action.PATIENT_VIEW),
     ("MSO invoices", "practice-invoice-list", "dollar", Action.PRACTICE_INVOICE_VIEW),
+    ("Employees", "employee-list", "users", Action.HR_VIEW),
     ("Compliance", "compliance-home", "shield", Action.COMPLIANCE_VIEW),
     ("Credentials", "credential-list", "calendar", Action.COMPLIANCE_VIEW),
     ("Incidents & breaches", "incident-list", "alert-triangle", Action.COMPLIANCE_VIEW),

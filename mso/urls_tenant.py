@@ -5,6 +5,7 @@ from django.urls import include, path
 from billing import views as billing
 from compliance import views as compliance
 from contracts import views as contracts
+from hr import views as hr
 from mso.accounts import views as accounts
 from mso.audit import urls as audit_urls
 from practices import views as practices
@@ -25,6 +26,9 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf/", contracts.practice_invoice_pdf, name="practice-invoice-pdf"),
     path("providers/", practices.provider_list, name="provider-list"),
     path("providers/<int:pk>/edit/", practices.provider_edit, name="provider-edit"),
+    path("hr/employees/", hr.employee_list, name="employee-list"),
+    path("hr/employees/<int:pk>/", hr.employee_detail, name="employee-detail"),
+    path("hr/employees/<int:pk>/terminate/", hr.employee_terminate, name="employee-terminate"),
     path("compliance/", compliance.compliance_home, name="compliance-home"),
     path("compliance/screen/", compliance.compliance_screen, name="compliance-screen"),
     path("compliance/credentials/", compliance.credential_list, name="credential-list"),

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from compliance.models import ExclusionScreening, Policy, SecurityIncident
 from compliance.selectors import credential_list
+from hr.models import Employee
 from mso.accounts.models import Membership, User
 from mso.tenancy.models import Practice
 from practices.models import Location
@@ -42,6 +43,9 @@ def test_seed_demo_is_idempotent_and_lists_sign_ins(world):
             "breach",
             "closed",
         ]
+        assert Employee.objects.count() == 4
+        (screening,) = ExclusionScreening.objects.all()
+        assert screening.subjects_screened == 3 + 2 + 4  # providers, owners, employees
         clinical = Policy.objects.get(category="clinical").versions.get()
         assert clinical.published_by.email == "provider.lakeside@demo.test"  # CPOM
 

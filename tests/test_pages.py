@@ -42,6 +42,7 @@ PRACTICE_PAGES = [
     "/compliance/credentials/",
     "/compliance/incidents/",
     "/compliance/policies/",
+    "/hr/employees/",
     "/accounts/security/",
     "/emergency/",
 ]
@@ -93,6 +94,7 @@ _MANAGER_ONLY = {
     "/compliance/credentials/",
     "/compliance/incidents/",
     "/compliance/policies/",
+    "/hr/employees/",
 }
 PRACTICE_ALLOWED = {
     "mso_admin": _BASE | _MANAGER_ONLY | _BILLING_VIEW | _PATIENTS,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from compliance.choices import DECISIONS, MatchStatus, ScreeningTrigger, SubjectKind
 from compliance.matching import Hit, Subject, entry_key, find_hits, split_name
 from compliance.models import ExclusionMatch, ExclusionScreening
+from hr.models import Employee
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
 from mso.reference.models import ExclusionEntry, ExclusionList
@@ -24,7 +25,7 @@ class ComplianceError(FieldErrors):
 
 def screening_subjects() -> list[Subject]:
     """Everyone the practice screens: its providers (the inactive too: their services may
-    still be billed) and the PC's physician owners."""
+    still be billed), the PC's physician owners and its current employees."""
     subjects = [
         Subject(
             kind=SubjectKind.PROVIDER,
@@ -49,6 +50,17 @@ def screening_subjects() -> list[Subject]:
                 other_last_names=surnames[1:],
             )
         )
+    subjects += [
+        Subject(
+            kind=SubjectKind.EMPLOYEE,
+            id=e.pk,
+            name=f"{e.first_name} {e.last_name}",
+            first_name=e.first_name,
+            last_name=e.last_name,
+            birth_date=e.birth_date,
+        )
+        for e in Employee.objects.filter(termination_date=None)
+    ]
     return subjects
 
 

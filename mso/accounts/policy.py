@@ -54,6 +54,9 @@ class Action(StrEnum):
     EXCLUSION_LIST_MANAGE = "exclusion_list.manage"
     # Written policies: read and attested by everyone who works in the practice
     POLICY_VIEW = "policy.view"
+    # Human resources: the practice's workforce records
+    HR_VIEW = "hr.view"
+    HR_MANAGE = "hr.manage"
     # Clinical: diagnoses, procedures, accepting coding queries. Never an MSO role.
     CLINICAL_DECIDE = "clinical.decide"
 
@@ -96,6 +99,8 @@ RULES: dict[Action, tuple[frozenset, str | None]] = {
     Action.COMPLIANCE_MANAGE: (_MANAGERS, None),
     Action.EXCLUSION_LIST_MANAGE: (frozenset({Role.MSO_ADMIN}), None),
     Action.POLICY_VIEW: (_MANAGERS | {Role.PROVIDER}, None),
+    Action.HR_VIEW: (_MANAGERS, None),
+    Action.HR_MANAGE: (_MANAGERS, None),
     Action.CLINICAL_DECIDE: (frozenset({Role.PROVIDER}), None),
 }
 

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from billing.api import views as billing
 from compliance.api import views as compliance
 from contracts.api import views as contracts
+from hr.api import views as hr
 from mso.accounts.api import views as accounts
 from mso.api.errors import api_not_found
 from mso.jobs.api.views import JobDetailApi
@@ -31,6 +32,8 @@ urlpatterns = [
     path("patients/<int:pk>/", practices.PatientDetailApi.as_view(), name="api-patient-detail"),
     path("enrollments/", practices.EnrollmentListApi.as_view(), name="api-enrollment-list"),
     path("coverages/", practices.CoverageCreateApi.as_view(), name="api-coverage-create"),
+    path("hr/employees/", hr.EmployeeListApi.as_view(), name="api-employee-list"),
+    path("hr/employees/<int:pk>/", hr.EmployeeDetailApi.as_view(), name="api-employee-detail"),
     path(
         "compliance/screenings/",
         compliance.ExclusionScreeningListApi.as_view(),

@@ -132,6 +132,9 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "incident-list",  # incidents are described without patients' identities
         "incident-detail",
         "incident-action",
+        "employee-list",  # workforce records, not patient data
+        "employee-detail",
+        "employee-terminate",
         "policy-list",
         "policy-detail",
         "policy-action",
@@ -171,6 +174,8 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "api-incident-list",
         "api-incident-detail",
         "api-incident-action",
+        "api-employee-list",
+        "api-employee-detail",
         "api-policy-list",
         "api-policy-detail",
         "api-policy-action",

@@ -44,6 +44,7 @@ TENANT_APPS = [
     "practices",
     "billing",
     "compliance",
+    "hr",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from billing import demo as billing_demo
+from hr import demo as hr_demo
 from mso.accounts import services as account_services
 from mso.accounts.choices import Role
 from mso.accounts.models import Membership, User
@@ -180,6 +181,7 @@ def seed(*, today: date, with_billing: bool = True) -> dict:
                         },
                     )
             if with_billing:
+                hr_demo.seed_practice(actor=admin, today=today)
                 billing_demo.seed_practice(
                     actor=admin,
                     provider_user=User.objects.get(email=_email(Role.PROVIDER, demo.slug)),

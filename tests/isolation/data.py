@@ -224,6 +224,27 @@ class PracticeAData:
         return created
 
     @cached_property
+    def employee(self):
+        from hr.services import employee_hire
+
+        hired = self._in_a(
+            lambda: employee_hire(
+                actor=self.world.staff,
+                data={
+                    "first_name": "Iso",
+                    "last_name": "Isoemployee",
+                    "birth_date": date(1990, 5, 5),
+                    "job_title": "Front desk",
+                    "department": "front_desk",
+                    "employment_type": "full_time",
+                    "hire_date": date(2024, 1, 2),
+                },
+            )
+        )
+        self.markers.add("Isoemployee")
+        return hired
+
+    @cached_property
     def acknowledgement(self):
         content = self.ack_content
         return self._in_a(

@@ -149,6 +149,20 @@ PRACTICE = {
     "api-incident-action": Entry(
         OBJECT, kwargs=lambda a: {"pk": a.incident.pk, "action": "close"}, body=lambda a: {}
     ),
+    "api-employee-list": Entry(
+        DATA,
+        needs=("employee",),
+        body=lambda a: {
+            "first_name": "P",
+            "last_name": "Probe",
+            "birth_date": "1990-01-01",
+            "job_title": "x",
+            "department": "billing",
+            "employment_type": "full_time",
+            "hire_date": "2024-01-01",
+        },
+    ),
+    "api-employee-detail": Entry(OBJECT, kwargs=_pk("employee"), body=lambda a: {"job_title": "X"}),
     "api-policy-list": Entry(
         DATA,
         needs=("policy",),
@@ -278,6 +292,21 @@ PRACTICE = {
         OBJECT,
         kwargs=lambda a: {"pk": a.incident.pk, "action": "close"},
         methods=("POST",),
+    ),
+    "employee-list": Entry(
+        DATA,
+        needs=("employee",),
+        methods=("GET", "POST"),
+        body=lambda a: {"first_name": "P", "last_name": "Probe"},
+    ),
+    "employee-detail": Entry(
+        OBJECT, kwargs=_pk("employee"), methods=("GET", "POST"), body=lambda a: {"job_title": "X"}
+    ),
+    "employee-terminate": Entry(
+        OBJECT,
+        kwargs=_pk("employee"),
+        methods=("POST",),
+        body=lambda a: {"termination_date": "2025-01-01"},
     ),
     "policy-list": Entry(
         DATA,

@@ -1,0 +1,82 @@
+"""Workforce pages (practice host)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from mso.accounts import policy
+from mso.accounts.decorators import require
+from mso.accounts.policy import Action
+from mso.errors import FieldErrors
+from mso.forms import apply_errors
+
+from . import services
+from .forms import EmployeeForm, TerminationForm
+from .models import Employee
+
+
+@sensitive_post_parameters("ssn")
+@require(Action.HR_VIEW)
+def employee_list(request):
+    can_manage = policy.can(request.user, Action.HR_MANAGE, connection.tenant)
+    form = EmployeeForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                hired = services.employee_hire(actor=request.user, data=form.cleaned_data)
+            except FieldErrors as exc:
+                apply_errors(form, exc.errors)
+            else:
+                messages.success(request, f"{hired} added and screened.")
+                return redirect("employee-list")
+    show = request.GET.get("show", "current")
+    employees = Employee.objects.all()
+    if show != "all":
+        employees = employees.filter(termination_date=None)
+    return render(
+        request, "hr/employees.html", {"employees": employees, "form": form, "show": show}
+    )
+
+
+@sensitive_post_parameters("ssn")
+@require(Action.HR_MANAGE)
+def employee_detail(request, pk):
+    employee = get_object_or_404(Employee, pk=pk)
+    # The form works on its own copy: the service compares stored values with new ones.
+    form = EmployeeForm(request.POST or None, instance=Employee.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employee_update(actor=request.user, employee=employee, data=form.cleaned_data)
+        except FieldErrors as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(request, f"{employee} updated.")
+            return redirect("employee-list")
+    return render(
+        request,
+        "hr/employee_detail.html",
+        {"employee": employee, "form": form, "termination_form": TerminationForm()},
+    )
+
+
+@require_POST
+@require(Action.HR_MANAGE)
+def employee_terminate(request, pk):
+    employee = get_object_or_404(Employee, pk=pk)
+    form = TerminationForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.EmployeeError({"termination_date": ["Enter the last day."]})
+        services.employee_terminate(
+            actor=request.user, employee=employee, on=form.cleaned_data["termination_date"]
+        )
+    except FieldErrors as exc:
+        messages.error(request, f"Not saved. {exc}")
+        return redirect("employee-detail", pk=pk)
+    messages.success(request, f"{employee}'s last day is recorded.")
+    return redirect("employee-list")
