@@ -38,7 +38,7 @@ def _event(action: str) -> AuditEvent:
 # --- services --------------------------------------------------------------------------------
 
 
-def test_patient_update_records_old_and_new_but_never_the_ssn(world, in_a):
+def test_patient_update_audits_changed_fields_never_values(world, in_a):
     patient = in_a.patient
     services.patient_update(
         actor=world.staff,
