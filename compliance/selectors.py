@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from mso.accounts import policy as access
@@ -142,6 +142,8 @@ def attesters(practice) -> list[User]:
 def _review_due(policy: Policy, version: PolicyVersion) -> date:
     months = version.effective_on.month - 1 + policy.review_months
     year = version.effective_on.year + months // 12
+    if year > date.max.year:
+        return date.max
     month = months % 12 + 1
     day = min(version.effective_on.day, monthrange(year, month)[1])
     return date(year, month, day)
@@ -156,6 +158,10 @@ def policy_list(user, practice) -> list[Policy]:
     for policy in policies:
         versions = sorted(policy.versions.all(), key=lambda v: v.number)
         policy.current = versions[-1] if versions else None
+        if policy.current is None:  # made outside the services; nothing to attest or review
+            policy.required, policy.attested, policy.mine, policy.must_attest = 0, 0, False, False
+            policy.review_due, policy.review_overdue = None, False
+            continue
         signed = {a.user_id for a in policy.current.attestations.all()} if policy.current else set()
         policy.required = len(people)
         policy.attested = len(signed & people)
@@ -193,3 +199,9 @@ def todo_for(user, practice) -> list[tuple[str, str]]:
     if expired:
         todo.append((f"{expired} credential(s) expired", "credential-list"))
     return todo
+
+
+def policy_queryset() -> QuerySet[Policy]:
+    """Policies with their versions prefetched newest first (the first is the current one)."""
+    newest_first = PolicyVersion.objects.select_related("published_by").order_by("-number")
+    return Policy.objects.prefetch_related(Prefetch("versions", queryset=newest_first))

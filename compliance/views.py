@@ -302,6 +302,8 @@ def policy_list(request):
 
 def _policy_page(request, item, version_form=None):
     versions = list(item.versions.select_related("published_by"))
+    if not versions:
+        raise Http404("This policy has no published version.")
     current = versions[0]
     rows = selectors.attestation_rows(current, connection.tenant)
     mine = next((a for person, a in rows if person.pk == request.user.pk), None)

@@ -23,3 +23,9 @@ class TerminationForm(forms.Form):
     termination_date = forms.DateField(
         label="Last day", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class RehireForm(forms.Form):
+    hire_date = forms.DateField(
+        label="Starts again on", widget=forms.DateInput(attrs={"type": "date"})
+    )

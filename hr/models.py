@@ -1,6 +1,8 @@
 """Human resources (tenant schema): the practice's workforce."""
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from mso.crypto.fields import EncryptedTextField
 from mso.identifiers import ssn_masked
@@ -36,4 +38,10 @@ class Employee(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.termination_date is None
+        """Still works here: no last day, or a last day not yet passed."""
+        return self.termination_date is None or self.termination_date >= timezone.localdate()
+
+
+def current_employees() -> Q:
+    """Employees who still work here (see Employee.is_active), as a filter."""
+    return Q(termination_date=None) | Q(termination_date__gte=timezone.localdate())

@@ -55,18 +55,26 @@ def employee_errors(data: dict, ssn: str, *, instance: Employee | None = None) -
     birth, hired = data.get("birth_date"), data.get("hire_date")
     if not birth:
         errors["birth_date"] = ["Enter the date of birth (screening tells namesakes apart by it)."]
-    elif birth > today.replace(year=today.year - 14):
+    elif _age(birth, today) < 14:
         errors["birth_date"] = ["An employee is at least 14 years old."]
+    left = instance.termination_date if instance is not None else None
     if not hired:
         errors["hire_date"] = ["Enter the hire date."]
     elif birth and hired < birth:
         errors["hire_date"] = ["The hire date cannot precede the date of birth."]
+    elif left and hired > left:
+        errors["hire_date"] = ["The hire date cannot follow the last day."]
     if data.get("department") not in Department.values:
         errors["department"] = ["Choose the department."]
     if data.get("employment_type") not in EmploymentType.values:
         errors["employment_type"] = ["Choose the kind of employment."]
     errors.update(_ssn_errors(ssn, instance))
     return errors
+
+
+def _age(birth, today) -> int:
+    """Whole years (29 February birthdays come of age on 1 March in common years)."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def _ssn_fields(ssn: str) -> dict:
@@ -128,4 +136,26 @@ def employee_terminate(*, actor, employee: Employee, on) -> Employee:
     audit_record(
         actor=actor, action="employee.terminate", obj=employee, changes={"on": on.isoformat()}
     )
+    return employee
+
+
+@transaction.atomic
+def employee_rehire(*, actor, employee: Employee, on) -> Employee:
+    """Someone who left comes back: the same record (and SSN), a new hire date, screened
+    again at once."""
+    lock_fresh(employee)
+    if employee.termination_date is None:
+        raise EmployeeError("This employee has not left.")
+    if not on or on <= employee.termination_date:
+        raise EmployeeError({"hire_date": ["The new hire date must follow the last day."]})
+    previous = employee.termination_date
+    employee.termination_date, employee.hire_date = None, on
+    employee.save(update_fields=["termination_date", "hire_date"])
+    audit_record(
+        actor=actor,
+        action="employee.rehire",
+        obj=employee,
+        changes={"on": on.isoformat(), "left": previous.isoformat()},
+    )
+    exclusion_screen_at_hire(actor=actor)
     return employee

@@ -14,8 +14,8 @@ from mso.errors import FieldErrors
 from mso.forms import apply_errors
 
 from . import services
-from .forms import EmployeeForm, TerminationForm
-from .models import Employee
+from .forms import EmployeeForm, RehireForm, TerminationForm
+from .models import Employee, current_employees
 
 
 @sensitive_post_parameters("ssn")
@@ -37,7 +37,7 @@ def employee_list(request):
     show = request.GET.get("show", "current")
     employees = Employee.objects.all()
     if show != "all":
-        employees = employees.filter(termination_date=None)
+        employees = employees.filter(current_employees())
     return render(
         request, "hr/employees.html", {"employees": employees, "form": form, "show": show}
     )
@@ -60,7 +60,12 @@ def employee_detail(request, pk):
     return render(
         request,
         "hr/employee_detail.html",
-        {"employee": employee, "form": form, "termination_form": TerminationForm()},
+        {
+            "employee": employee,
+            "form": form,
+            "termination_form": TerminationForm(),
+            "rehire_form": RehireForm(),
+        },
     )
 
 
@@ -80,3 +85,21 @@ def employee_terminate(request, pk):
         return redirect("employee-detail", pk=pk)
     messages.success(request, f"{employee}'s last day is recorded.")
     return redirect("employee-list")
+
+
+@require_POST
+@require(Action.HR_MANAGE)
+def employee_rehire(request, pk):
+    employee = get_object_or_404(Employee, pk=pk)
+    form = RehireForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.EmployeeError({"hire_date": ["Enter the new hire date."]})
+        services.employee_rehire(
+            actor=request.user, employee=employee, on=form.cleaned_data["hire_date"]
+        )
+    except FieldErrors as exc:
+        messages.error(request, f"Not saved. {exc}")
+        return redirect("employee-detail", pk=pk)
+    messages.success(request, f"{employee} rehired and screened.")
+    return redirect("employee-detail", pk=pk)

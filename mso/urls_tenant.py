@@ -29,6 +29,7 @@ urlpatterns = [
     path("hr/employees/", hr.employee_list, name="employee-list"),
     path("hr/employees/<int:pk>/", hr.employee_detail, name="employee-detail"),
     path("hr/employees/<int:pk>/terminate/", hr.employee_terminate, name="employee-terminate"),
+    path("hr/employees/<int:pk>/rehire/", hr.employee_rehire, name="employee-rehire"),
     path("compliance/", compliance.compliance_home, name="compliance-home"),
     path("compliance/screen/", compliance.compliance_screen, name="compliance-screen"),
     path("compliance/credentials/", compliance.credential_list, name="credential-list"),

@@ -194,9 +194,11 @@ class PolicySerializer(serializers.ModelSerializer):
         validators = []  # the code's uniqueness is the service's message
         extra_kwargs = {"code": {"validators": []}}
 
-    @extend_schema_field(PolicyVersionSerializer)
-    def get_current(self, policy) -> dict:
-        return PolicyVersionSerializer(policy.versions.order_by("-number").first()).data
+    @extend_schema_field(PolicyVersionSerializer(allow_null=True))
+    def get_current(self, policy) -> dict | None:
+        # `policy_queryset()` prefetches the versions newest first.
+        current = next(iter(policy.versions.all()), None)
+        return PolicyVersionSerializer(current).data if current else None
 
 
 class PolicyPublishSerializer(serializers.Serializer):

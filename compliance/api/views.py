@@ -16,7 +16,7 @@ from compliance.api.serializers import (
     PolicySerializer,
 )
 from compliance.choices import MatchStatus
-from compliance.models import Credential, ExclusionScreening, Policy, SecurityIncident
+from compliance.models import Credential, ExclusionScreening, SecurityIncident
 from mso.accounts.policy import Action
 from mso.api.serializers import ErrorSerializer
 from mso.api.updates import patch_through
@@ -158,7 +158,7 @@ class PolicyListApi(generics.ListAPIView):
 
     serializer_class = PolicySerializer
     policy_actions = {"GET": Action.POLICY_VIEW, "POST": Action.POLICY_VIEW}
-    queryset = Policy.objects.all()
+    queryset = selectors.policy_queryset()
     filterset_fields = ["category"]
 
     @extend_schema(responses={201: PolicySerializer, 400: ErrorSerializer})
@@ -175,7 +175,7 @@ class PolicyListApi(generics.ListAPIView):
 class PolicyDetailApi(generics.RetrieveAPIView):
     serializer_class = PolicySerializer
     policy_actions = {"GET": Action.POLICY_VIEW}
-    queryset = Policy.objects.all()
+    queryset = selectors.policy_queryset()
 
 
 class PolicyActionApi(generics.GenericAPIView):
@@ -183,7 +183,7 @@ class PolicyActionApi(generics.GenericAPIView):
 
     serializer_class = PolicyPublishSerializer
     policy_actions = {"POST": Action.POLICY_VIEW}
-    queryset = Policy.objects.all()
+    queryset = selectors.policy_queryset()
 
     @extend_schema(responses={200: PolicySerializer, 400: ErrorSerializer})
     def post(self, request, pk, action):
@@ -200,4 +200,4 @@ class PolicyActionApi(generics.GenericAPIView):
                 raise PermissionDenied(str(exc)) from None
         else:
             raise NotFound(f"No policy action {action!r}: attest or publish.")
-        return Response(PolicySerializer(item).data)
+        return Response(PolicySerializer(self.get_queryset().get(pk=pk)).data)

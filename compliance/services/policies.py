@@ -3,9 +3,11 @@ follow them. Clinical protocols are the physicians' decision (CPOM): only a prov
 practice publishes them; the record says which provider did."""
 
 import re
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from compliance.choices import PolicyCategory
 from compliance.models import Attestation, Policy, PolicyVersion
@@ -14,7 +16,9 @@ from mso.accounts import policy as access
 from mso.accounts.policy import Action
 from mso.audit.services import audit_record
 from mso.tenancy.context import current_practice
+from practices.models import Provider
 
+EARLIEST_EFFECTIVE = date(1990, 1, 1)
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,29}$")
 
 
@@ -23,10 +27,13 @@ class PolicyDecisionError(ComplianceError):
 
 
 def may_publish(actor, category: str) -> bool:
-    """Managers and MSO staff publish policies; clinical protocols, a provider only."""
+    """Managers and MSO staff publish policies; clinical protocols, a provider only: a user
+    with the provider role who is the sign-in of an active provider of the practice."""
     practice = current_practice()
     if category == PolicyCategory.CLINICAL:
-        return access.can(actor, Action.CLINICAL_DECIDE, practice)
+        return access.can(actor, Action.CLINICAL_DECIDE, practice) and (
+            Provider.objects.filter(user_id=getattr(actor, "pk", None), is_active=True).exists()
+        )
     return access.can(actor, Action.COMPLIANCE_MANAGE, practice)
 
 
@@ -45,8 +52,14 @@ def _version_errors(data: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if len(str(data.get("body") or "").strip()) < 20:
         errors["body"] = ["Write the policy text (at least a few sentences)."]
-    if not data.get("effective_on"):
+    effective = data.get("effective_on")
+    latest = timezone.localdate() + timedelta(days=730)
+    if not effective:
         errors["effective_on"] = ["Enter when this version takes effect."]
+    elif not EARLIEST_EFFECTIVE <= effective <= latest:
+        errors["effective_on"] = [
+            f"Enter a date from {EARLIEST_EFFECTIVE:%m/%d/%Y} to {latest:%m/%d/%Y}."
+        ]
     return errors
 
 
@@ -63,15 +76,23 @@ def policy_create(*, actor, data: dict) -> Policy:
         errors["title"] = ["This field is required."]
     if data.get("category") not in PolicyCategory.values:
         errors["category"] = ["Choose the kind of policy."]
-    months = data.get("review_months") or 12
+    months = data.get("review_months")
+    months = 12 if months is None else months
     if not 1 <= months <= 36:
         errors["review_months"] = ["Review at least every 36 months."]
     if errors:
         raise ComplianceError(errors)
     _check_publisher(actor, data["category"])
-    policy = Policy.objects.create(
-        code=code, title=data["title"].strip(), category=data["category"], review_months=months
-    )
+    try:
+        with transaction.atomic():
+            policy = Policy.objects.create(
+                code=code,
+                title=data["title"].strip(),
+                category=data["category"],
+                review_months=months,
+            )
+    except IntegrityError:  # the same code, created a moment ago by someone else
+        raise ComplianceError({"code": ["A policy with this code exists."]}) from None
     version = PolicyVersion.objects.create(
         policy=policy,
         number=1,
@@ -114,8 +135,10 @@ def policy_publish(*, actor, policy: Policy, data: dict) -> PolicyVersion:
     return version
 
 
-def policy_attest(*, actor, version: PolicyVersion) -> Attestation:
+def policy_attest(*, actor, version: PolicyVersion | None) -> Attestation:
     """The actor read and will follow this version; attesting twice keeps the first."""
+    if version is None:
+        raise ComplianceError("This policy has no published version to attest to.")
     latest = version.policy.versions.order_by("-number").first()
     if latest != version:
         raise ComplianceError("A newer version was published: attest to that one.")

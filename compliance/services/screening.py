@@ -10,7 +10,7 @@ from django.utils import timezone
 from compliance.choices import DECISIONS, MatchStatus, ScreeningTrigger, SubjectKind
 from compliance.matching import Hit, Subject, entry_key, find_hits, split_name
 from compliance.models import ExclusionMatch, ExclusionScreening
-from hr.models import Employee
+from hr.models import Employee, current_employees
 from mso.audit.services import audit_record
 from mso.errors import FieldErrors
 from mso.reference.models import ExclusionEntry, ExclusionList
@@ -59,7 +59,7 @@ def screening_subjects() -> list[Subject]:
             last_name=e.last_name,
             birth_date=e.birth_date,
         )
-        for e in Employee.objects.filter(termination_date=None)
+        for e in Employee.objects.filter(current_employees())
     ]
     return subjects
 

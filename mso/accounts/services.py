@@ -44,6 +44,10 @@ def user_create(*, email: str, password: str | None, full_name: str = "", actor=
 
 @transaction.atomic
 def membership_grant(*, actor, user: User, practice, role: str) -> Membership:
+    if getattr(actor, "pk", None) == user.pk:
+        # Nobody gives themselves a role (a manager making themselves a provider would then
+        # take clinical decisions, which CPOM keeps with the practice's physicians).
+        raise AccountsError("You cannot change your own role; another manager does.")
     _check_grant(actor=actor, practice=practice, role=role)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, practice=practice, defaults={"role": role, "created_by": actor}

@@ -135,6 +135,7 @@ NO_PATIENT_DATA_URLS: frozenset[str] = frozenset(
         "employee-list",  # workforce records, not patient data
         "employee-detail",
         "employee-terminate",
+        "employee-rehire",
         "policy-list",
         "policy-detail",
         "policy-action",

@@ -13,11 +13,16 @@ from compliance.selectors import attesters, policy_list
 from compliance.services import (
     ComplianceError,
     PolicyDecisionError,
+    exclusion_screen,
     policy_attest,
     policy_create,
     policy_publish,
 )
+from mso.accounts.exceptions import AccountsError
+from mso.accounts.services import membership_grant
 from mso.audit.models import AuditEvent
+from mso.reference.services import exclusion_list_import
+from tests.compliance.leie_files import leie_csv, person
 from tests.conftest import user_for_role
 
 pytestmark = pytest.mark.django_db
@@ -95,13 +100,23 @@ def test_everyone_who_works_here_attests_each_version(world, in_a):
     policy_attest(actor=world.provider_a, version=v2)
 
 
-def test_clinical_protocols_are_published_by_providers_only(world, in_a):
+def test_clinical_protocols_are_published_by_providers_only(world, clinic, in_a):
     """CPOM: MSO staff and practice managers may not set clinical protocols."""
     protocol = {"code": "CLIN-01", "title": "Standing order: flu vaccine", "category": "clinical"}
     for manager in (world.staff, world.manager_a, world.admin):
         with pytest.raises(PolicyDecisionError, match="physicians' decision"):
             _policy(manager, **protocol)
     assert not Policy.objects.exists()
+    # Nobody makes themselves a provider to get round it...
+    with pytest.raises(AccountsError, match="your own role"):
+        membership_grant(actor=world.staff, user=world.staff, practice=world.a, role="provider")
+    # ...and a provider role alone is not enough: the sign-in of an active provider is.
+    clinic.provider.is_active = False
+    clinic.provider.save(update_fields=["is_active"])
+    with pytest.raises(PolicyDecisionError):
+        _policy(world.provider_a, **protocol)
+    clinic.provider.is_active = True
+    clinic.provider.save(update_fields=["is_active"])
     created = _policy(world.provider_a, **protocol)
     assert created.versions.get().published_by == world.provider_a
     with pytest.raises(PolicyDecisionError):
@@ -212,6 +227,10 @@ def test_policy_api_create_and_publish(world, client_for, in_a):
 
 def test_practice_home_lists_each_persons_compliance_to_do(world, client_for, in_a):
     created = _policy(world.staff)
+    exclusion_list_import(
+        actor=world.admin, file_name="L.csv", content=leie_csv(person("Owner", "Test"))
+    )
+    exclusion_screen(actor=world.staff)  # an open match: a compliance manager's to-do
     provider_home = client_for(world.provider_a, world.a).get("/").content.decode()
     assert "1 policy version(s) to read and attest" in provider_home
     assert "exclusion match" not in provider_home  # not a compliance manager's list
@@ -219,5 +238,28 @@ def test_practice_home_lists_each_persons_compliance_to_do(world, client_for, in
     assert "Compliance to do" not in client_for(world.provider_a, world.a).get("/").content.decode()
     manager_home = client_for(world.manager_a, world.a).get("/").content.decode()
     assert "policy version(s) to read and attest" in manager_home
+    assert "1 exclusion match(es) to review" in manager_home
     integrator_home = client_for(world.integrator_a, world.a).get("/").content.decode()
     assert "Compliance to do" not in integrator_home
+
+
+def test_bad_versions_are_refused_and_lists_do_not_grow_per_policy(
+    world, client_for, in_a, django_assert_max_num_queries
+):
+    for effective in (date(1900, 1, 1), date(9999, 6, 1)):
+        with pytest.raises(ComplianceError) as error:
+            _policy(world.staff, effective_on=effective)
+        assert "effective_on" in error.value.errors
+    with pytest.raises(ComplianceError) as error:
+        _policy(world.staff, review_months=0)
+    assert "review_months" in error.value.errors
+    bare = Policy.objects.create(code="BARE-1", title="No version", category="privacy")
+    client = client_for(world.manager_a, world.a)
+    assert client.get(f"/compliance/policies/{bare.pk}/").status_code == 404
+    assert client.post(f"/api/v1/compliance/policies/{bare.pk}/attest/").status_code == 400
+    assert client.get("/compliance/policies/").status_code == 200
+    for n in range(5):
+        _policy(world.staff, code=f"P-{n}")
+    with django_assert_max_num_queries(25):
+        listing = client.get("/api/v1/compliance/policies/")
+    assert listing.status_code == 200 and listing.json()["count"] == 6

@@ -2,16 +2,23 @@
 the OIG list at hire and on changes (name and date of birth tell namesakes apart), leaving;
 pages, API, roles and isolation."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from compliance.models import ExclusionScreening
 from compliance.services import exclusion_screen
 from hr.models import Employee
-from hr.services import EmployeeError, employee_hire, employee_terminate, employee_update
+from hr.services import (
+    EmployeeError,
+    employee_hire,
+    employee_rehire,
+    employee_terminate,
+    employee_update,
+)
 from mso.audit.models import AuditEvent
 from mso.reference.services import exclusion_list_import
 from tests.compliance.leie_files import leie_csv, person
@@ -175,3 +182,40 @@ def test_api_hire_masks_the_ssn_and_b_sees_nothing(world, client_for, in_a):
     b = client_for(world.manager_b, world.b)
     assert b.get("/api/v1/hr/employees/").json()["results"] == []
     assert b.get(f"/api/v1/hr/employees/{created.json()['id']}/").status_code == 404
+
+
+def test_notice_period_rehire_and_leap_day(world, in_a, monkeypatch):
+    exclusion_list_import(
+        actor=world.admin,
+        file_name="L.csv",
+        content=leie_csv(person("Whitfield", "Dana", DOB="19880412")),
+    )
+    hired = employee_hire(actor=world.manager_a, data=_data(ssn=SSN))
+    soon = timezone.localdate() + timedelta(days=14)
+    employee_terminate(actor=world.manager_a, employee=hired, on=soon)
+    # Working out her notice, she is still screened and still listed as current.
+    later = exclusion_screen(actor=world.staff)
+    assert later.matches.filter(subject_kind="employee").exists()
+    assert Employee.objects.get().is_active
+    with pytest.raises(EmployeeError) as error:
+        employee_update(
+            actor=world.manager_a, employee=hired, data={"hire_date": soon + timedelta(days=1)}
+        )
+    assert "hire_date" in error.value.errors
+    # Back after leaving: the same record and SSN, screened again.
+    with pytest.raises(EmployeeError):
+        employee_rehire(actor=world.manager_a, employee=hired, on=soon)
+    employee_rehire(actor=world.manager_a, employee=hired, on=soon + timedelta(days=30))
+    hired.refresh_from_db()
+    assert hired.termination_date is None and hired.ssn.masked == "***-**-6789"
+    assert ExclusionScreening.objects.filter(trigger="hire").count() == 2
+    # On 29 February the age rule still works (14 years before has no 29 February).
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2028, 2, 29))
+    with pytest.raises(EmployeeError) as error:
+        employee_hire(
+            actor=world.manager_a, data=_data(first_name="Kid", birth_date=date(2014, 3, 1))
+        )
+    assert "birth_date" in error.value.errors
+    employee_hire(
+        actor=world.manager_a, data=_data(first_name="Teen", birth_date=date(2014, 2, 28))
+    )

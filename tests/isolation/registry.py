@@ -302,6 +302,12 @@ PRACTICE = {
     "employee-detail": Entry(
         OBJECT, kwargs=_pk("employee"), methods=("GET", "POST"), body=lambda a: {"job_title": "X"}
     ),
+    "employee-rehire": Entry(
+        OBJECT,
+        kwargs=_pk("employee"),
+        methods=("POST",),
+        body=lambda a: {"hire_date": "2030-01-01"},
+    ),
     "employee-terminate": Entry(
         OBJECT,
         kwargs=_pk("employee"),
