@@ -65,3 +65,17 @@ def deadlines(
 def retain_until(*days: date) -> date:
     """Six years from the latest of the incident's dates (discovery, notices, closure)."""
     return _add_years(max(days), RETENTION_YEARS)
+
+
+REMINDER_DAYS = (14, 3, 0)
+
+
+def reminder_due(due: date, today: date, sent: set[int]) -> int | None:
+    """Which reminder to send today for a notice due on `due`: 14 or 3 days before, or 0 on
+    the day and after; only the most urgent threshold crossed, once."""
+    days_left = (due - today).days
+    crossed = [days for days in REMINDER_DAYS if days_left <= days]
+    if not crossed:
+        return None
+    most_urgent = min(crossed)
+    return None if most_urgent in sent else most_urgent

@@ -266,3 +266,29 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} attested {self.version}"
+
+
+class BreachReminder(models.Model):
+    """A reminder sent that a breach notice falls due: one per incident, audience, due date
+    and threshold, so a rerun sends nothing twice."""
+
+    incident = models.ForeignKey(
+        SecurityIncident, on_delete=models.CASCADE, related_name="reminders"
+    )
+    audience = models.CharField(max_length=12, choices=NoticeAudience.choices)
+    due = models.DateField()
+    days_before = models.SmallIntegerField(help_text="0: due today or overdue.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "audience", "due", "days_before"],
+                name="one_breach_reminder_per_threshold",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.audience} notice due {self.due:%m/%d/%Y}"

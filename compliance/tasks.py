@@ -7,7 +7,7 @@ from mso.celery import app
 from mso.reference.services import exclusion_list_current
 from mso.tasking import fan_out, practice_task
 
-from .services import credential_alerts_send, exclusion_screen_monthly
+from .services import breach_reminders_send, credential_alerts_send, exclusion_screen_monthly
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +37,15 @@ def credential_alerts_task() -> int:
 def credential_alerts_all() -> int:
     """Beat entry point (public schema): one notice task per ready practice."""
     return fan_out(credential_alerts_task)
+
+
+@practice_task(name="compliance.breach_reminders")
+def breach_reminders_task() -> int:
+    """Today's breach-notice reminders for the current practice; a rerun sends nothing twice."""
+    return breach_reminders_send()
+
+
+@app.task(name="compliance.breach_reminders_all")
+def breach_reminders_all() -> int:
+    """Beat entry point (public schema): one reminder task per ready practice."""
+    return fan_out(breach_reminders_task)

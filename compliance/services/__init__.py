@@ -10,6 +10,7 @@ from .credentials import (
 )
 from .incidents import (
     breach_notice_record,
+    breach_reminders_send,
     incident_assess,
     incident_close,
     incident_report,
@@ -29,6 +30,7 @@ __all__ = [
     "ComplianceError",
     "PolicyDecisionError",
     "breach_notice_record",
+    "breach_reminders_send",
     "credential_alerts_send",
     "credential_create",
     "credential_update",

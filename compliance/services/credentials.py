@@ -158,7 +158,7 @@ def credential_verify(*, actor, credential: Credential, source: str) -> Credenti
     return credential
 
 
-def _recipients(practice: Practice) -> list[str]:
+def recipients(practice: Practice) -> list[str]:
     """The practice's managers and its MSO staff (not every MSO admin)."""
     return sorted(
         User.objects.filter(
@@ -197,10 +197,10 @@ def credential_alerts_send(*, today=None) -> int:
         )
         if days is not None:
             due.append((credential, days))
-    recipients = _recipients(practice)
+    to = recipients(practice)
     if not due:
         return 0
-    if not recipients:
+    if not to:
         # Nobody to tell yet: record nothing, so tomorrow's run tells whoever is added.
         logger.warning("Credential notices due at %s, but it has no managers.", practice.slug)
         return 0
@@ -210,7 +210,7 @@ def credential_alerts_send(*, today=None) -> int:
                 credential=credential,
                 expires_on=credential.expires_on,
                 days_before=days,
-                recipients=recipients,
+                recipients=to,
             )
         lines = "\n".join(f"- {_notice(c, d, today)}" for c, d in due)
         send_mail(
@@ -220,12 +220,12 @@ def credential_alerts_send(*, today=None) -> int:
                 f"{lines}\n\nRecord renewals on the practice's Credentials page."
             ),
             from_email=None,
-            recipient_list=recipients,
+            recipient_list=to,
         )
         audit_record(
             actor=None,
             action="credential.alerts_sent",
             practice=practice,
-            changes={"credentials": [c.pk for c, _ in due], "recipients": len(recipients)},
+            changes={"credentials": [c.pk for c, _ in due], "recipients": len(to)},
         )
     return len(due)

@@ -1,14 +1,20 @@
 """Security incidents under the HIPAA breach rule: reported, assessed with the four factors,
 notices recorded against their deadlines, closed when every notice due was given."""
 
-from django.db import transaction
+from collections import defaultdict
+
+from django.core.mail import send_mail
+from django.db import connection, transaction
 from django.utils import timezone
 
+from compliance import breach
 from compliance.choices import IncidentCategory, IncidentStatus, NoticeAudience
-from compliance.models import BreachNotice, SecurityIncident
-from compliance.selectors import incident_deadlines
+from compliance.models import BreachNotice, BreachReminder, SecurityIncident
+from compliance.selectors import Obligation, incident_deadlines, incident_list
+from compliance.services.credentials import recipients
 from compliance.services.screening import ComplianceError
 from mso.audit.services import audit_record
+from mso.tenancy.models import Practice
 
 INCIDENT_FIELDS = ("title", "description", "category", "occurred_on", "discovered_on")
 FACTORS = ("factor_phi", "factor_recipient", "factor_acquired", "factor_mitigation")
@@ -160,3 +166,57 @@ def incident_close(*, actor, incident: SecurityIncident) -> SecurityIncident:
     incident.save(update_fields=["status", "closed_at"])
     audit_record(actor=actor, action="incident.close", obj=incident)
     return incident
+
+
+def breach_reminders_send(*, today=None) -> int:
+    """Email the practice's managers and MSO staff about breach notices falling due (14 and
+    3 days before, and from the due day on), one email listing them; each reminder is
+    recorded first, so a rerun sends nothing twice."""
+    today = today or timezone.localdate()
+    practice = Practice.objects.get(schema_name=connection.schema_name)
+    sent: dict[tuple, set[int]] = defaultdict(set)
+    for key in BreachReminder.objects.values_list("incident_id", "audience", "due", "days_before"):
+        sent[key[:3]].add(key[3])
+    due: list[tuple[SecurityIncident, Obligation, int]] = []
+    for incident in incident_list():
+        for obligation in incident.obligations:
+            if obligation.given_on is not None:
+                continue
+            days = breach.reminder_due(
+                obligation.due, today, sent[(incident.pk, obligation.audience, obligation.due)]
+            )
+            if days is not None:
+                due.append((incident, obligation, days))
+    to = recipients(practice)
+    if not due or not to:
+        return 0
+    with transaction.atomic():
+        for incident, obligation, days in due:
+            BreachReminder.objects.create(
+                incident=incident,
+                audience=obligation.audience,
+                due=obligation.due,
+                days_before=days,
+                recipients=to,
+            )
+        lines = "\n".join(
+            f"- {incident.title}: notice to {o.label} due {o.due:%m/%d/%Y}"
+            + (" (OVERDUE)" if o.due < today else "")
+            for incident, o, _ in due
+        )
+        send_mail(
+            subject=f"[Breach notices] {len(due)} due at {practice.name}",
+            message=(
+                f"Breach notices at {practice.name} fall due (45 CFR 164.404-164.408):\n\n"
+                f"{lines}\n\nRecord each notice on the practice's Incidents & breaches page."
+            ),
+            from_email=None,
+            recipient_list=to,
+        )
+        audit_record(
+            actor=None,
+            action="incident.reminders_sent",
+            practice=practice,
+            changes={"incidents": sorted({i.pk for i, _, _ in due}), "recipients": len(to)},
+        )
+    return len(due)

@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.credential_alerts_all",
         "schedule": crontab(minute=30, hour=6),
     },
+    "compliance-breach-reminders-daily": {
+        "task": "compliance.breach_reminders_all",
+        "schedule": crontab(minute=40, hour=6),
+    },
     "contracts-fee-run-monthly": {
         "task": "contracts.fee_run_monthly",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),

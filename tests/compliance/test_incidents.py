@@ -4,6 +4,7 @@ notices and closing, pages, API and roles."""
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -15,10 +16,12 @@ from compliance.selectors import incident_obligations
 from compliance.services import (
     ComplianceError,
     breach_notice_record,
+    breach_reminders_send,
     incident_assess,
     incident_close,
     incident_report,
 )
+from compliance.tasks import breach_reminders_task
 from mso.audit.models import AuditEvent
 from tests.conftest import user_for_role
 
@@ -316,3 +319,44 @@ def test_incident_api(world, client_for, in_a):
     assert client.post(f"/api/v1/compliance/incidents/{pk}/explode/").status_code == 404
     b = client_for(world.manager_b, world.b)
     assert b.get(f"/api/v1/compliance/incidents/{pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("days_left", "sent", "expected"),
+    [
+        (20, set(), None),
+        (14, set(), 14),
+        (10, {14}, None),
+        (2, {14}, 3),
+        (0, {3}, 0),
+        (-9, {0}, None),
+    ],
+)
+def test_reminder_thresholds(days_left, sent, expected):
+    today = date(2026, 6, 1)
+    assert breach.reminder_due(today + timedelta(days=days_left), today, sent) == expected
+
+
+def test_breach_reminders_are_emailed_once_per_threshold(world, in_a):
+    today = timezone.localdate()
+    incident = _incident(world, discovered_on=today - timedelta(days=50), occurred_on=None)
+    incident_assess(
+        actor=world.staff,
+        incident=incident,
+        data={**FOUR_FACTORS, "outcome": "breach", "phi_involved": True, "individuals_affected": 9},
+    )
+    mail.outbox.clear()
+    assert breach_reminders_send() == 1  # individuals due in 10 days; HHS's log is months off
+    (message,) = mail.outbox
+    assert "Affected individuals due" in message.body and "OVERDUE" not in message.body
+    assert set(message.to) == {world.manager_a.email, world.staff.email}
+    assert breach_reminders_send() == 0 and len(mail.outbox) == 1
+    assert breach_reminders_send(today=today + timedelta(days=11)) == 1
+    assert "OVERDUE" in mail.outbox[-1].body
+    breach_notice_record(
+        actor=world.staff,
+        incident=incident,
+        data={"audience": "individuals", "sent_on": today, "method": "Mail", "recipients": 9},
+    )
+    assert breach_reminders_send(today=today + timedelta(days=12)) == 0
+    assert breach_reminders_task.apply(throw=True).get() == 0
