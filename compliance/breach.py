@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .expiry import threshold_due
+
 NOTICE_DAYS = 60
 LARGE_BREACH = 500
 RETENTION_YEARS = 6
@@ -73,9 +75,4 @@ REMINDER_DAYS = (14, 3, 0)
 def reminder_due(due: date, today: date, sent: set[int]) -> int | None:
     """Which reminder to send today for a notice due on `due`: 14 or 3 days before, or 0 on
     the day and after; only the most urgent threshold crossed, once."""
-    days_left = (due - today).days
-    crossed = [days for days in REMINDER_DAYS if days_left <= days]
-    if not crossed:
-        return None
-    most_urgent = min(crossed)
-    return None if most_urgent in sent else most_urgent
+    return threshold_due(due, today, REMINDER_DAYS, sent)

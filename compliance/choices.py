@@ -1,5 +1,7 @@
 from django.db import models
 
+from . import matching
+
 
 class SubjectKind(models.TextChoices):
     PROVIDER = "provider", "Provider"
@@ -8,11 +10,11 @@ class SubjectKind(models.TextChoices):
 
 
 class MatchStrength(models.TextChoices):
-    """How an entry of the exclusion list matched, strongest first."""
+    """How an entry of the exclusion list matched, strongest first (values: matching.py)."""
 
-    NPI = "npi", "NPI matches"
-    NAME_DOB = "name_dob", "Name and date of birth match"
-    NAME = "name", "Name matches (review)"
+    NPI = matching.NPI, "NPI matches"
+    NAME_DOB = matching.NAME_DOB, "Name and date of birth match"
+    NAME = matching.NAME, "Name matches (review)"
 
 
 class MatchStatus(models.TextChoices):
@@ -38,10 +40,6 @@ class CredentialKind(models.TextChoices):
     MALPRACTICE = "malpractice", "Malpractice insurance"
     LIFE_SUPPORT = "life_support", "BLS/ACLS certification"
     OTHER = "other", "Other"
-
-
-# Days before expiry at which the practice is told; 0 means "expired today".
-ALERT_DAYS = (90, 60, 30, 7, 0)
 
 
 class IncidentCategory(models.TextChoices):

@@ -17,7 +17,8 @@ from typing import Protocol
 
 from mso.reference.leie import name_key
 
-from .choices import MatchStrength
+# How an entry matched, strongest first (the stored values of choices.MatchStrength).
+NPI, NAME_DOB, NAME = "npi", "name_dob", "name"
 
 _TITLES = {"DR", "MR", "MRS", "MS", "MISS", "PROF"}
 _SUFFIXES = {"MD", "DO", "JR", "SR", "II", "III", "IV", "PHD", "DPM", "NP", "PA", "RN", "DDS"}
@@ -85,12 +86,12 @@ def entry_key(entry: Listed) -> str:
 
 def _strength(subject: Subject, entry: Listed) -> str | None:
     if subject.npi and entry.npi == subject.npi:
-        return MatchStrength.NPI
+        return NPI
     if not entry.name_key or entry.name_key not in subject.keys:
         return None
     if subject.birth_date and entry.birth_date:
-        return MatchStrength.NAME_DOB if subject.birth_date == entry.birth_date else None
-    return MatchStrength.NAME
+        return NAME_DOB if subject.birth_date == entry.birth_date else None
+    return NAME
 
 
 def find_hits(subjects: Iterable[Subject], entries: Iterable[Listed], today: date) -> list[Hit]:

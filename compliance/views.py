@@ -15,7 +15,7 @@ from mso.accounts import policy
 from mso.accounts.decorators import require
 from mso.accounts.policy import Action
 from mso.errors import FieldErrors
-from mso.forms import apply_errors
+from mso.forms import apply_errors, create_form, submit
 from mso.reference.models import ExclusionList
 from mso.reference.services import exclusion_list_current, exclusion_list_import
 from mso.tenancy.selectors import practice_list
@@ -99,20 +99,19 @@ def exclusion_match_decide(request, pk):
 @require(Action.EXCLUSION_LIST_MANAGE)
 def exclusion_list_page(request):
     form = ExclusionListUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            imported, created = exclusion_list_import(
-                actor=request.user, file_name=upload.name, content=upload.read()
-            )
-        except FieldErrors as exc:
-            apply_errors(form, exc.errors)
+    result = submit(
+        form,
+        lambda data: exclusion_list_import(
+            actor=request.user, file_name=data["file"].name, content=data["file"].read()
+        ),
+    )
+    if result is not None:
+        imported, created = result
+        if created:
+            messages.success(request, f"Exclusion list imported: {imported}.")
         else:
-            if created:
-                messages.success(request, f"Exclusion list imported: {imported}.")
-            else:
-                messages.info(request, "This file was already imported; nothing changed.")
-            return redirect("exclusion-list")
+            messages.info(request, "This file was already imported; nothing changed.")
+        return redirect("exclusion-list")
     return render(
         request,
         "compliance/exclusion_list.html",
@@ -123,18 +122,13 @@ def exclusion_list_page(request):
 @require(Action.COMPLIANCE_VIEW)
 def credential_list(request):
     can_manage = policy.can(request.user, Action.COMPLIANCE_MANAGE, connection.tenant)
-    form = CredentialForm(request.POST or None) if can_manage else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                credential = services.credential_create(actor=request.user, data=form.cleaned_data)
-            except FieldErrors as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(request, f"{credential} added for {credential.provider}.")
-                return redirect("credential-list")
+    form = create_form(request, CredentialForm, allowed=can_manage)
+    credential = submit(
+        form, lambda data: services.credential_create(actor=request.user, data=data)
+    )
+    if credential is not None:
+        messages.success(request, f"{credential} added for {credential.provider}.")
+        return redirect("credential-list")
     credentials = selectors.credential_list()
     counts = Counter(c.status for c in credentials)
     return render(
@@ -149,16 +143,15 @@ def credential_edit(request, pk):
     credential = get_object_or_404(Credential.objects.select_related("provider"), pk=pk)
     # The form works on its own copy: the service compares stored values with new ones.
     form = CredentialForm(request.POST or None, instance=Credential.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.credential_update(
-                actor=request.user, credential=credential, data=form.cleaned_data
-            )
-        except FieldErrors as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, f"{credential} updated.")
-            return redirect("credential-list")
+    saved = submit(
+        form,
+        lambda data: services.credential_update(
+            actor=request.user, credential=credential, data=data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"{credential} updated.")
+        return redirect("credential-list")
     return render(
         request,
         "compliance/credential_edit.html",
@@ -190,18 +183,12 @@ def compliance_overview(request):
 
 @require(Action.COMPLIANCE_VIEW)
 def incident_list(request):
-    form = IncidentReportForm(request.POST or None)
-    if request.method == "POST":
-        if not policy.can(request.user, Action.COMPLIANCE_MANAGE, connection.tenant):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                incident = services.incident_report(actor=request.user, data=form.cleaned_data)
-            except FieldErrors as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(request, "Incident recorded: assess it now.")
-                return redirect("incident-detail", pk=incident.pk)
+    allowed = policy.can(request.user, Action.COMPLIANCE_MANAGE, connection.tenant)
+    form = create_form(request, IncidentReportForm, allowed=allowed)
+    incident = submit(form, lambda data: services.incident_report(actor=request.user, data=data))
+    if incident is not None:
+        messages.success(request, "Incident recorded: assess it now.")
+        return redirect("incident-detail", pk=incident.pk)
     return render(
         request,
         "compliance/incidents.html",
@@ -256,17 +243,11 @@ def incident_action(request, pk, action):
     if action not in _INCIDENT_FORMS:
         raise Http404
     form = _INCIDENT_FORMS[action](request.POST)
-    if form.is_valid():
-        write = services.incident_assess if action == "assess" else services.breach_notice_record
-        try:
-            write(actor=request.user, incident=incident, data=form.cleaned_data)
-        except FieldErrors as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(
-                request, "Assessment saved." if action == "assess" else "Notice recorded."
-            )
-            return redirect("incident-detail", pk=pk)
+    write = services.incident_assess if action == "assess" else services.breach_notice_record
+    if submit(form, lambda data: write(actor=request.user, incident=incident, data=data)):
+        done = "Assessment saved." if action == "assess" else "Notice recorded."
+        messages.success(request, done)
+        return redirect("incident-detail", pk=pk)
     incident.refresh_from_db()
     return _incident_page(request, incident, {action: form})
 
@@ -280,19 +261,11 @@ def _may_publish_any(user) -> bool:
 
 @require(Action.POLICY_VIEW)
 def policy_list(request):
-    can_publish = _may_publish_any(request.user)
-    form = PolicyForm(request.POST or None) if can_publish else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                created = services.policy_create(actor=request.user, data=form.cleaned_data)
-            except FieldErrors as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(request, f"{created} published.")
-                return redirect("policy-detail", pk=created.pk)
+    form = create_form(request, PolicyForm, allowed=_may_publish_any(request.user))
+    created = submit(form, lambda data: services.policy_create(actor=request.user, data=data))
+    if created is not None:
+        messages.success(request, f"{created} published.")
+        return redirect("policy-detail", pk=created.pk)
     return render(
         request,
         "compliance/policies.html",

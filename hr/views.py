@@ -1,7 +1,6 @@
 """Workforce pages (practice host)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -11,7 +10,7 @@ from mso.accounts import policy
 from mso.accounts.decorators import require
 from mso.accounts.policy import Action
 from mso.errors import FieldErrors
-from mso.forms import apply_errors
+from mso.forms import create_form, submit
 
 from . import services
 from .forms import EmployeeForm, RehireForm, TerminationForm
@@ -21,19 +20,12 @@ from .models import Employee, current_employees
 @sensitive_post_parameters("ssn")
 @require(Action.HR_VIEW)
 def employee_list(request):
-    can_manage = policy.can(request.user, Action.HR_MANAGE, connection.tenant)
-    form = EmployeeForm(request.POST or None) if can_manage else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                hired = services.employee_hire(actor=request.user, data=form.cleaned_data)
-            except FieldErrors as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(request, f"{hired} added and screened.")
-                return redirect("employee-list")
+    allowed = policy.can(request.user, Action.HR_MANAGE, connection.tenant)
+    form = create_form(request, EmployeeForm, allowed=allowed)
+    hired = submit(form, lambda data: services.employee_hire(actor=request.user, data=data))
+    if hired is not None:
+        messages.success(request, f"{hired} added and screened.")
+        return redirect("employee-list")
     show = request.GET.get("show", "current")
     employees = Employee.objects.all()
     if show != "all":
@@ -49,14 +41,10 @@ def employee_detail(request, pk):
     employee = get_object_or_404(Employee, pk=pk)
     # The form works on its own copy: the service compares stored values with new ones.
     form = EmployeeForm(request.POST or None, instance=Employee.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employee_update(actor=request.user, employee=employee, data=form.cleaned_data)
-        except FieldErrors as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, f"{employee} updated.")
-            return redirect("employee-list")
+    update = services.employee_update
+    if submit(form, lambda data: update(actor=request.user, employee=employee, data=data)):
+        messages.success(request, f"{employee} updated.")
+        return redirect("employee-list")
     return render(
         request,
         "hr/employee_detail.html",

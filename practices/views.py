@@ -21,7 +21,7 @@ from mso.accounts.policy import Action
 from mso.accounts.selectors import membership_list, token_list
 from mso.audit.services import audit_read, audit_read_list
 from mso.errors import FieldErrors
-from mso.forms import apply_errors
+from mso.forms import apply_errors, create_form, submit
 from mso.identifiers import tin_masked
 from mso.tenancy.models import Practice
 
@@ -186,19 +186,12 @@ def token_revoke(request, pk):
 
 def _create_page(request, *, form_class, create, template, context, success):
     """List page with a create form beside it, for managers of practice data."""
-    can_manage = policy.can(request.user, Action.PATIENT_MANAGE, connection.tenant)
-    form = form_class(request.POST or None) if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                created = create(actor=request.user, data=form.cleaned_data)
-            except FieldErrors as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(request, success.format(created))
-                return redirect(request.path)
+    allowed = policy.can(request.user, Action.PATIENT_MANAGE, connection.tenant)
+    form = create_form(request, form_class, allowed=allowed)
+    created = submit(form, lambda data: create(actor=request.user, data=data))
+    if created is not None:
+        messages.success(request, success.format(created))
+        return redirect(request.path)
     return render(request, template, {**context, "form": form})
 
 
@@ -207,15 +200,10 @@ def _edit_page(request, *, instance, form_class, update, title, saved, back, con
     of the row, so the service compares the stored values with the new ones."""
     copy = type(instance).objects.get(pk=instance.pk)
     form = form_class(request.POST or None, instance=copy)
-    if request.method == "POST" and form.is_valid():
-        name = instance._meta.model_name
-        try:
-            update(actor=request.user, data=form.cleaned_data, **{name: instance})
-        except FieldErrors as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, saved)
-            return redirect(back)
+    name = instance._meta.model_name
+    if submit(form, lambda data: update(actor=request.user, data=data, **{name: instance})):
+        messages.success(request, saved)
+        return redirect(back)
     return render(
         request,
         "practices/edit.html",

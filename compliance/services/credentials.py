@@ -5,20 +5,17 @@ import logging
 import re
 from collections import defaultdict
 
-from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance import expiry
 from compliance.choices import CredentialKind
 from compliance.models import Credential, CredentialAlert
-from mso.accounts.choices import Role
-from mso.accounts.models import User
 from mso.audit.services import audit_record
 from mso.geo import US_STATES
 from mso.locking import lock_fresh
-from mso.tenancy.models import Practice
 
+from .notify import current_practice_row, recipients, tell_managers
 from .screening import ComplianceError
 
 logger = logging.getLogger(__name__)
@@ -158,19 +155,6 @@ def credential_verify(*, actor, credential: Credential, source: str) -> Credenti
     return credential
 
 
-def recipients(practice: Practice) -> list[str]:
-    """The practice's managers and its MSO staff (not every MSO admin)."""
-    return sorted(
-        User.objects.filter(
-            is_active=True,
-            memberships__practice=practice,
-            memberships__role__in=[Role.PRACTICE_MANAGER, Role.MSO_STAFF],
-        )
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def _notice(credential: Credential, days: int, today) -> str:
     when = (
         "expired"
@@ -184,7 +168,7 @@ def credential_alerts_send(*, today=None) -> int:
     """Send today's expiry notices for the current practice, one email listing them; each
     notice is recorded first, so a rerun (a retried task) sends nothing twice."""
     today = today or timezone.localdate()
-    practice = Practice.objects.get(schema_name=connection.schema_name)
+    practice = current_practice_row()
     sent: dict[tuple[int, object], set[int]] = defaultdict(set)
     for credential_id, expires_on, days_before in CredentialAlert.objects.values_list(
         "credential_id", "expires_on", "days_before"
@@ -213,19 +197,15 @@ def credential_alerts_send(*, today=None) -> int:
                 recipients=to,
             )
         lines = "\n".join(f"- {_notice(c, d, today)}" for c, d in due)
-        send_mail(
+        tell_managers(
+            practice=practice,
+            to=to,
             subject=f"[Credentials] {len(due)} need attention at {practice.name}",
-            message=(
+            body=(
                 f"These credentials at {practice.name} expire soon or have expired:\n\n"
                 f"{lines}\n\nRecord renewals on the practice's Credentials page."
             ),
-            from_email=None,
-            recipient_list=to,
-        )
-        audit_record(
-            actor=None,
             action="credential.alerts_sent",
-            practice=practice,
-            changes={"credentials": [c.pk for c, _ in due], "recipients": len(to)},
+            changes={"credentials": [c.pk for c, _ in due]},
         )
     return len(due)

@@ -3,18 +3,16 @@ notices recorded against their deadlines, closed when every notice due was given
 
 from collections import defaultdict
 
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from compliance import breach
 from compliance.choices import IncidentCategory, IncidentStatus, NoticeAudience
 from compliance.models import BreachNotice, BreachReminder, SecurityIncident
 from compliance.selectors import Obligation, incident_deadlines, incident_list
-from compliance.services.credentials import recipients
+from compliance.services.notify import current_practice_row, recipients, tell_managers
 from compliance.services.screening import ComplianceError
 from mso.audit.services import audit_record
-from mso.tenancy.models import Practice
 
 INCIDENT_FIELDS = ("title", "description", "category", "occurred_on", "discovered_on")
 FACTORS = ("factor_phi", "factor_recipient", "factor_acquired", "factor_mitigation")
@@ -173,7 +171,7 @@ def breach_reminders_send(*, today=None) -> int:
     3 days before, and from the due day on), one email listing them; each reminder is
     recorded first, so a rerun sends nothing twice."""
     today = today or timezone.localdate()
-    practice = Practice.objects.get(schema_name=connection.schema_name)
+    practice = current_practice_row()
     sent: dict[tuple, set[int]] = defaultdict(set)
     for key in BreachReminder.objects.values_list("incident_id", "audience", "due", "days_before"):
         sent[key[:3]].add(key[3])
@@ -204,19 +202,15 @@ def breach_reminders_send(*, today=None) -> int:
             + (" (OVERDUE)" if o.due < today else "")
             for incident, o, _ in due
         )
-        send_mail(
+        tell_managers(
+            practice=practice,
+            to=to,
             subject=f"[Breach notices] {len(due)} due at {practice.name}",
-            message=(
+            body=(
                 f"Breach notices at {practice.name} fall due (45 CFR 164.404-164.408):\n\n"
                 f"{lines}\n\nRecord each notice on the practice's Incidents & breaches page."
             ),
-            from_email=None,
-            recipient_list=to,
-        )
-        audit_record(
-            actor=None,
             action="incident.reminders_sent",
-            practice=practice,
-            changes={"incidents": sorted({i.pk for i, _, _ in due}), "recipients": len(to)},
+            changes={"incidents": sorted({i.pk for i, _, _ in due})},
         )
     return len(due)
